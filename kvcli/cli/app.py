@@ -1,0 +1,151 @@
+"""The root command and `main()`: the one place errors become az messages and exit codes.
+
+Command groups are loaded lazily: `kvcli keyvault secret show` imports the secret module
+and nothing else, so start-up cost does not grow with the size of the command tree.
+"""
+
+from __future__ import annotations
+
+import difflib
+import sys
+from importlib import import_module
+from typing import Any
+
+import typer
+from typer._click import exceptions as click_exc
+from typer.core import TyperGroup
+
+from kvcli import __version__
+from kvcli.core.errors import ExitCode, KvError, UsageError
+
+CONTEXT = {"help_option_names": ["-h", "--help"]}
+
+# command name -> (module, attribute, one-line help); the root's command table.
+ROOT_GROUPS = {
+    "account": ("kvcli.cli.account", "app", "Show the subscription of this state home."),
+    "clock": ("kvcli.cli.clock", "app", "Show or move kvcli's clock (retention, purge dates)."),
+    "group": ("kvcli.cli.group", "app", "Manage resource groups."),
+    "keyvault": ("kvcli.cli.vault", "app", "Manage Key Vault vaults, secrets, keys and "
+                                            "certificates."),
+}
+
+
+class LazyGroup(TyperGroup):
+    """A group whose sub-commands are imported only when they are invoked or listed."""
+
+    lazy: dict[str, tuple[str, str, str]] = {}
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        return sorted({*self.commands, *self.lazy})
+
+    def get_command(self, ctx: Any, name: str) -> Any:
+        if name not in self.commands and name in self.lazy:
+            module, attribute, _ = self.lazy[name]
+            sub_app = getattr(import_module(module), attribute)
+            command = typer.main.get_command(sub_app)
+            command.name = name
+            self.commands[name] = command
+        return self.commands.get(name)
+
+    def resolve_command(self, ctx: Any, args: list[str]) -> Any:
+        name = args[0]
+        if self.get_command(ctx, name) is None and not ctx.resilient_parsing:
+            if name.startswith("-"):
+                raise UsageError(f"unrecognized arguments: {' '.join(args)}")
+            matches = difflib.get_close_matches(name, self.list_commands(ctx), n=1)
+            hint = (f"Did you mean '{matches[0]}' ?",) if matches else ()
+            raise UsageError(f"'{name}' is misspelled or not recognized by the system.",
+                             recommendations=hint)
+        return super().resolve_command(ctx, args)
+
+
+def lazy_group(table: dict[str, tuple[str, str, str]]) -> type[LazyGroup]:
+    return type("Lazy", (LazyGroup,), {"lazy": table})
+
+
+def new_app(help: str, lazy: dict[str, tuple[str, str, str]] | None = None) -> typer.Typer:
+    """A command group as kvcli builds them: az's -h, no rich tracebacks, help when bare."""
+    return typer.Typer(help=help, cls=lazy_group(lazy or {}), context_settings=CONTEXT,
+                       no_args_is_help=True, add_completion=False,
+                       pretty_exceptions_enable=False, rich_markup_mode=None)
+
+
+def _version(value: bool) -> None:
+    if value:
+        sys.stdout.write(f"kvcli {__version__}\n")
+        raise typer.Exit()
+
+
+app = typer.Typer(help="kvcli: a local, offline twin of `az keyvault`.",
+                  cls=lazy_group(ROOT_GROUPS), context_settings=CONTEXT, no_args_is_help=True,
+                  pretty_exceptions_enable=False, rich_markup_mode=None)
+
+
+@app.callback()
+def root(version: bool = typer.Option(False, "--version", is_eager=True, callback=_version,
+                                      help="Show the kvcli version and exit.")) -> None:
+    """kvcli: a local, offline twin of `az keyvault`."""
+
+
+def _usage_message(error: click_exc.UsageError) -> UsageError:
+    """Click's usage errors in az's (argparse) words."""
+    if isinstance(error, click_exc.NoSuchOption):
+        return UsageError(f"unrecognized arguments: {error.option_name}")
+    if isinstance(error, click_exc.MissingParameter) and error.param is not None:
+        names = "/".join(error.param.opts)
+        return UsageError(f"the following arguments are required: {names}")
+    message = error.format_message()
+    if message.startswith("Got unexpected extra argument"):
+        extra = message[message.find("(") + 1:message.rfind(")")]
+        return UsageError(f"unrecognized arguments: {extra}")
+    if "requires an argument" in message:
+        option = message.split("'")[1] if "'" in message else message
+        return UsageError(f"argument {option}: expected one argument")
+    return UsageError(message)
+
+
+def main(args: list[str] | None = None, prog_name: str = "kvcli") -> None:
+    """Run kvcli and exit with az's exit code; no traceback unless --debug."""
+    from kvcli.cli import argv as argv_rules, context
+
+    words = list(sys.argv[1:] if args is None else args)
+    debug = "--debug" in words
+    context.reset()
+    code: int = ExitCode.OK
+    try:
+        result = typer.main.get_command(app).main(
+            args=argv_rules.normalise(words), prog_name=prog_name, standalone_mode=False)
+        if isinstance(result, int):
+            code = result
+    except KvError as error:
+        _print_error(error)
+        code = error.exit_code
+    except click_exc.NoArgsIsHelpError as bare_group:
+        sys.stdout.write(bare_group.ctx.get_help() + "\n")
+        code = ExitCode.OK
+    except click_exc.UsageError as error:
+        usage = _usage_message(error)
+        _print_error(usage)
+        code = usage.exit_code
+    except typer.Abort:
+        sys.stderr.write("\n")
+        code = ExitCode.ERROR
+    except BrokenPipeError:
+        code = ExitCode.OK
+    except KeyboardInterrupt:
+        code = ExitCode.ERROR
+    except Exception as error:  # noqa: BLE001 - the last line of defence
+        if debug:
+            import traceback
+
+            traceback.print_exc()
+        _print_error(KvError(f"The command failed with an unexpected error: {error!r}. "
+                             "Run with --debug for the traceback."))
+        code = ExitCode.ERROR
+    sys.exit(int(code))
+
+
+def _print_error(error: KvError) -> None:
+    from kvcli.cli.console import error_lines
+
+    error_lines(error.render())

@@ -1,0 +1,36 @@
+"""Rewrite az-style argument shapes that Click cannot parse natively, before parsing.
+
+az (argparse) lets a three-state flag stand alone (`--enable-purge-protection` = true) and
+lets `--tags` take several words (`--tags env=dev team=a`). Both are declared in
+`params.py`; this pass turns them into the single-value form Click understands.
+"""
+
+from __future__ import annotations
+
+from kvcli.cli.params import MULTI_VALUE_OPTIONS, MULTI_VALUE_SEPARATOR, TRISTATE_FLAGS
+
+
+def _is_option(word: str) -> bool:
+    return word.startswith("-") and len(word) > 1 and not word[1:].isdigit()
+
+
+def normalise(argv: list[str]) -> list[str]:
+    out: list[str] = []
+    index = 0
+    while index < len(argv):
+        word = argv[index]
+        index += 1
+        if word == "--":
+            out.extend(argv[index - 1:])
+            break
+        out.append(word)
+        if word in TRISTATE_FLAGS:
+            if index >= len(argv) or _is_option(argv[index]):
+                out.append("true")
+        elif word in MULTI_VALUE_OPTIONS:
+            values = []
+            while index < len(argv) and not _is_option(argv[index]):
+                values.append(argv[index])
+                index += 1
+            out.append(MULTI_VALUE_SEPARATOR.join(values))
+    return out

@@ -1,0 +1,75 @@
+"""`kvcli clock ...`: move time for labs and tests instead of sleeping."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Annotated
+
+import typer
+
+from kvcli.cli.app import new_app
+from kvcli.cli.command import command
+from kvcli.cli.context import open_home
+from kvcli.cli.params import INT
+
+app = new_app("Show or move kvcli's clock. Retention and scheduled purge dates follow it.")
+
+
+def _clock_view(home) -> dict:
+    from kvcli.core.timeutil import arm, to_stamp
+
+    return {"now": arm(to_stamp(home.clock.now())),
+            "offsetSeconds": home.clock.offset_seconds}
+
+
+def _set_offset(seconds: float) -> dict:
+    home = open_home()
+    with home.locked():
+        home.meta["clockOffsetSeconds"] = seconds
+        home.save_meta()
+    return _clock_view(home)
+
+
+@command(app, "show", help="Show kvcli's current time and its offset from the real time "
+         "(or from KVCLI_NOW when set).",
+         examples=("Show the clock:\n    kvcli clock show",))
+def show_clock():
+    return _clock_view(open_home())
+
+
+@command(app, "advance", help="Move the clock forward.",
+         examples=("Wait out a 90-day retention period in a second:\n"
+                   "    kvcli clock advance --days 91",))
+def advance_clock(days: Annotated[int, typer.Option("--days", click_type=INT, metavar="N",
+                                                    help="Days to move forward.")] = 0,
+                  hours: Annotated[int, typer.Option("--hours", click_type=INT, metavar="H",
+                                                     help="Hours to move forward.")] = 0):
+    from kvcli.core.errors import KvError
+
+    if days < 0 or hours < 0:
+        raise KvError("The clock only moves forward with 'advance'; use 'kvcli clock set' "
+                      "to choose any time.")
+    if days == 0 and hours == 0:
+        raise KvError("Specify --days and/or --hours to advance the clock by.")
+    home = open_home()
+    step = timedelta(days=days, hours=hours).total_seconds()
+    return _set_offset(home.clock.offset_seconds + step)
+
+
+@command(app, "set", help="Set the clock to a given time (ISO 8601, UTC unless an offset is "
+         "given).",
+         examples=("Jump to the first of January 2030:\n"
+                   "    kvcli clock set 2030-01-01T00:00:00Z",))
+def set_clock(time: Annotated[str, typer.Argument(metavar="TIME",
+                                                  help="The time to set, e.g. "
+                                                       "2030-01-01T00:00:00Z.")]):
+    from kvcli.core.timeutil import parse_instant
+
+    target = parse_instant(time)
+    return _set_offset(open_home().clock.offset_to(target))
+
+
+@command(app, "reset", help="Return to the real time (or KVCLI_NOW when set).",
+         examples=("Reset the clock:\n    kvcli clock reset",))
+def reset_clock():
+    return _set_offset(0.0)

@@ -1,0 +1,174 @@
+"""How a command is declared: one registration, az's global arguments, rendering done once.
+
+`@command(app, "show", ...)` wraps a handler that returns the data az would print. The
+wrapper adds the global arguments az accepts on every command (so they may come after the
+sub-command, as in az), validates them before the handler runs, and renders the result.
+"""
+
+from __future__ import annotations
+
+import inspect
+import os
+import sys
+from dataclasses import dataclass
+from typing import Annotated, Any, Callable, Optional
+
+import typer
+
+from kvcli.core.errors import KvError, UsageError
+
+GLOBAL_PANEL = "Global Arguments"
+OUTPUT_ENV = ("KVCLI_CORE_OUTPUT", "AZURE_CORE_OUTPUT")
+ONLY_ERRORS_ENV = ("KVCLI_CORE_ONLY_SHOW_ERRORS", "AZURE_CORE_ONLY_SHOW_ERRORS")
+TRUE_WORDS = ("1", "true", "yes", "on")
+
+
+@dataclass
+class Invocation:
+    """The global arguments of the running command, readable by the terminal layer."""
+
+    output: str = "json"
+    query: Any = None
+    query_text: str | None = None
+    only_show_errors: bool = False
+    verbose: bool = False
+    debug: bool = False
+
+
+current = Invocation()
+
+
+def _global_parameters() -> list[inspect.Parameter]:
+    def opt(name: str, annotation: Any, default: Any = None) -> inspect.Parameter:
+        return inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY,
+                                 annotation=annotation, default=default)
+
+    return [
+        opt("output", Annotated[Optional[str], typer.Option(
+            "--output", "-o", metavar="FORMAT", rich_help_panel=GLOBAL_PANEL,
+            help="Output format. Allowed values: json, jsonc, none, table, tsv, yaml, yamlc. "
+                 "Default: json.")]),
+        opt("query", Annotated[Optional[str], typer.Option(
+            "--query", metavar="JMESPATH", rich_help_panel=GLOBAL_PANEL,
+            help="JMESPath query string. See http://jmespath.org/ for more information and "
+                 "examples.")]),
+        opt("only_show_errors", Annotated[bool, typer.Option(
+            "--only-show-errors", rich_help_panel=GLOBAL_PANEL,
+            help="Only show errors, suppressing warnings.")], False),
+        opt("verbose", Annotated[bool, typer.Option(
+            "--verbose", rich_help_panel=GLOBAL_PANEL,
+            help="Increase logging verbosity. Use --debug for full debug logs.")], False),
+        opt("debug", Annotated[bool, typer.Option(
+            "--debug", rich_help_panel=GLOBAL_PANEL,
+            help="Increase logging verbosity to show all debug logs.")], False),
+        opt("subscription", Annotated[Optional[str], typer.Option(
+            "--subscription", metavar="ID", rich_help_panel=GLOBAL_PANEL,
+            help="Name or ID of subscription. kvcli has one subscription per state home.")]),
+    ]
+
+
+GLOBAL_NAMES = tuple(p.name for p in _global_parameters())
+
+
+def _env_first(names: tuple[str, ...]) -> str | None:
+    for name in names:
+        value = os.environ.get(name)
+        if value:
+            return value
+    return None
+
+
+def _resolve_output(explicit: str | None) -> str:
+    from kvcli.output.formats import OUTPUT_FORMATS
+
+    value = explicit or _env_first(OUTPUT_ENV) or _config_value("core", "output") or "json"
+    value = value.lower()
+    if value not in OUTPUT_FORMATS:
+        path = command_path()
+        raise UsageError(f"{path}: '{value}' is not a valid value for '--output'. Allowed "
+                         f"values: {', '.join(OUTPUT_FORMATS)}.")
+    return value
+
+
+def _config_value(section: str, key: str) -> str | None:
+    """The home's config file, read only when no flag or environment variable decided."""
+    try:
+        from kvcli.config import read_value
+    except ImportError:
+        return None
+    return read_value(section, key)
+
+
+def command_path() -> str:
+    """`kvcli keyvault create`: az names the command in usage errors."""
+    from typer._click.globals import get_current_context
+
+    ctx = get_current_context(silent=True)
+    return ctx.command_path if ctx is not None else "kvcli"
+
+
+def _begin(options: dict) -> None:
+    """Validate and record the global arguments before the handler runs."""
+    global current
+    only = options["only_show_errors"] or (
+        (_env_first(ONLY_ERRORS_ENV) or _config_value("core", "only_show_errors") or "")
+        .lower() in TRUE_WORDS)
+    current = Invocation(output=_resolve_output(options["output"]),
+                         only_show_errors=only, verbose=options["verbose"],
+                         debug=options["debug"])
+    if options["query"] is not None:
+        from kvcli.output.query import compile_query
+
+        current.query = compile_query(options["query"])
+        current.query_text = options["query"]
+    if options["subscription"] is not None:
+        _check_subscription(options["subscription"])
+
+
+def _check_subscription(value: str) -> None:
+    from kvcli.cli.context import open_home
+
+    home = open_home()
+    if value.lower() not in (home.subscription_id.lower(), home.subscription_name.lower()):
+        raise KvError(f"Subscription '{value}' not found. Check the spelling and casing and "
+                      "try again.")
+
+
+def emit(result: Any, table: Callable | None = None) -> None:
+    """Render a handler's result with the invocation's --query and --output."""
+    from kvcli.output.formats import render
+
+    if current.query is not None:
+        from kvcli.output.query import apply_query
+
+        result = apply_query(current.query, result)
+    text = render(result, current.output, query_given=current.query is not None,
+                  table_transformer=table, color=False)
+    if text:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+
+
+def command(app: typer.Typer, name: str, *, help: str, examples: tuple[str, ...] = (),
+            table: Callable | None = None) -> Callable:
+    """Register `handler` as `name`, with az's global arguments and rendering."""
+
+    def register(handler: Callable) -> Callable:
+        signature = inspect.signature(handler, eval_str=True)
+
+        def run(**kwargs: Any) -> None:
+            _begin({key: kwargs.pop(key) for key in GLOBAL_NAMES})
+            emit(handler(**kwargs), table)
+
+        run.__signature__ = signature.replace(  # type: ignore[attr-defined]
+            parameters=[*signature.parameters.values(), *_global_parameters()])
+        run.__doc__ = help
+        run.__name__ = handler.__name__
+        epilog = None
+        if examples:
+            # \b keeps Click from re-wrapping each example into one paragraph.
+            epilog = "Examples:\n\n" + "\n\n".join(f"\b\n{e}" for e in examples)
+        app.command(name, help=help, epilog=epilog)(run)
+        return handler
+
+    return register

@@ -1,0 +1,91 @@
+"""`kvcli group ...`: resource groups, as `az group` manages them."""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated
+
+import typer
+
+from kvcli.cli import console
+from kvcli.cli.app import new_app
+from kvcli.cli.command import command
+from kvcli.cli.context import open_home
+from kvcli.cli.params import Tags
+from kvcli.core.errors import KvError
+
+app = new_app("Manage resource groups.")
+
+GroupName = Annotated[str, typer.Option("--name", "-n", "--resource-group", "-g",
+                                        metavar="NAME", help="Name of resource group.")]
+
+
+def _groups():
+    from kvcli.core import groups
+
+    return groups
+
+
+def _group_table(result):
+    rows = result if isinstance(result, list) else [result]
+    return [{"Name": r["name"], "Location": r["location"],
+             "Status": r["properties"]["provisioningState"]} for r in rows]
+
+
+@command(app, "create", help="Create a new resource group.",
+         examples=("Create a new resource group in the West US region:\n"
+                   "    kvcli group create -l westus -n MyResourceGroup",),
+         table=_group_table)
+def create_group(name: GroupName,
+                 location: Annotated[str, typer.Option(
+                     "--location", "-l", metavar="LOCATION",
+                     help="Location. Values from: `kvcli account list-locations`.")],
+                 tags: Tags = None):
+    return _groups().create_group(open_home(), name, location, tags)
+
+
+@command(app, "show", help="Gets a resource group.",
+         examples=("Show a resource group:\n    kvcli group show -n MyResourceGroup",),
+         table=_group_table)
+def show_group(name: GroupName):
+    return _groups().show_group(open_home(), name)
+
+
+@command(app, "list", help="List resource groups.",
+         examples=("List all resource groups:\n    kvcli group list",),
+         table=_group_table)
+def list_groups():
+    return _groups().list_groups(open_home())
+
+
+@command(app, "exists", help="Check if a resource group exists.",
+         examples=("Check if 'MyResourceGroup' exists:\n"
+                   "    kvcli group exists -n MyResourceGroup",))
+def group_exists(name: GroupName):
+    return _groups().group_exists(open_home(), name)
+
+
+@command(app, "delete", help="Delete a resource group. The vaults in it are soft-deleted.",
+         examples=("Delete a resource group without a prompt:\n"
+                   "    kvcli group delete -n MyResourceGroup --yes",))
+def delete_group(name: GroupName,
+                 yes: Annotated[bool, typer.Option("--yes", "-y",
+                                                   help="Do not prompt for confirmation.")] = False,
+                 no_wait: Annotated[bool, typer.Option(
+                     "--no-wait", help="Do not wait for the long-running operation to "
+                                       "finish.")] = False):
+    if not yes:
+        _confirm()
+    _groups().delete_group(open_home(), name)
+    return None
+
+
+def _confirm() -> None:
+    """Ask as az does; with no terminal to ask on, warn, cancel and say to pass --yes."""
+    if not sys.stdin.isatty():
+        console.warning("Unable to prompt for confirmation as no tty available. Use --yes.")
+        raise KvError("Operation cancelled.")
+    sys.stderr.write("Are you sure you want to perform this operation? (y/n): ")
+    sys.stderr.flush()
+    if sys.stdin.readline().strip().lower() not in ("y", "yes"):
+        raise KvError("Operation cancelled.")

@@ -1,0 +1,243 @@
+"""`kvcli keyvault ...`: vault commands; object kinds are lazily loaded sub-groups."""
+
+from __future__ import annotations
+
+from typing import Annotated, Optional
+
+import typer
+
+from kvcli.cli import console
+from kvcli.cli.app import new_app
+from kvcli.cli.command import command
+from kvcli.cli.context import open_home
+from kvcli.cli.params import INT, Location, NoWait, ResourceGroup, Tags, choice, tristate
+
+app = new_app("Manage KeyVault keys, secrets, and certificates.", lazy={})
+
+NETWORK_PANEL = "Network Rule Arguments"
+VaultName = Annotated[str, typer.Option("--name", "-n", metavar="NAME",
+                                        help="Name of the Vault.")]
+OptionalVaultName = Annotated[Optional[str], typer.Option("--name", "-n", metavar="NAME",
+                                                          help="Name of the Vault.")]
+Retention = Annotated[Optional[int], typer.Option(
+    "--retention-days", click_type=INT, metavar="DAYS",
+    help="Soft delete data retention days. It accepts >=7 and <=90. Fixed once the vault "
+         "exists.")]
+PurgeProtection = tristate(
+    "--enable-purge-protection",
+    "Property specifying whether protection against purge is enabled for this vault. Once "
+    "enabled it cannot be disabled.")
+Rbac = tristate("--enable-rbac-authorization",
+                "Property that controls how data actions are authorized. When true, the key "
+                "vault will use Role Based Access Control (RBAC) for authorization of data "
+                "actions, and the access policies will be ignored.")
+ForDeployment = tristate("--enabled-for-deployment",
+                         "[Vault Only] Property to specify whether Azure Virtual Machines are "
+                         "permitted to retrieve certificates stored as secrets from the key vault.")
+ForDisk = tristate("--enabled-for-disk-encryption",
+                   "[Vault Only] Property to specify whether Azure Disk Encryption is permitted "
+                   "to retrieve secrets from the vault and unwrap keys.")
+ForTemplate = tristate("--enabled-for-template-deployment",
+                       "[Vault Only] Property to specify whether Azure Resource Manager is "
+                       "permitted to retrieve secrets from the key vault.")
+PublicAccess = Annotated[Optional[str], typer.Option(
+    "--public-network-access", click_type=choice("Disabled", "Enabled"),
+    metavar="{Disabled, Enabled}",
+    help="Property to specify whether the vault will accept traffic from public internet.")]
+DefaultAction = Annotated[Optional[str], typer.Option(
+    "--default-action", click_type=choice("Allow", "Deny"), metavar="{Allow, Deny}",
+    rich_help_panel=NETWORK_PANEL,
+    help="Default action to apply when no rule matches.")]
+Bypass = Annotated[Optional[str], typer.Option(
+    "--bypass", click_type=choice("AzureServices", "None"), metavar="{AzureServices, None}",
+    rich_help_panel=NETWORK_PANEL, help="Bypass traffic for space-separated uses.")]
+DELETE_WARNING = (
+    "Warning! If you have soft-delete protection enabled on this key vault, you will not be "
+    "able to reuse this key vault name until the key vault has been purged from the soft "
+    "deleted state. Please see the following documentation for additional guidance.\n"
+    "https://learn.microsoft.com/azure/key-vault/general/soft-delete-overview")
+
+
+def _vaults():
+    from kvcli.core import vaults
+
+    return vaults
+
+
+def _vault_table(result):
+    rows = result if isinstance(result, list) else [result]
+    return [{"Location": r["location"], "Name": r["name"],
+             "ResourceGroup": r.get("resourceGroup")} for r in rows]
+
+
+@command(app, "create", help="Create a Vault. RBAC authorization is enabled by default; soft "
+         "delete is always on.",
+         examples=("Create a key vault with network ACLs specified:\n"
+                   "    kvcli keyvault create --location westus2 --name MyKeyVault "
+                   "--resource-group MyResourceGroup --default-action Deny --bypass AzureServices",
+                   "Create a key vault with purge protection and 7 days of retention:\n"
+                   "    kvcli keyvault create -g MyResourceGroup -n MyKeyVault "
+                   "--enable-purge-protection --retention-days 7"),
+         table=_vault_table)
+def create_vault(
+    name: VaultName,
+    resource_group: Annotated[str, typer.Option(
+        "--resource-group", "-g", metavar="NAME", help="Name of resource group.")],
+    location: Location = None,
+    retention_days: Retention = None,
+    enable_purge_protection: PurgeProtection = None,
+    enable_rbac_authorization: Rbac = None,
+    sku: Annotated[str, typer.Option("--sku", click_type=choice("premium", "standard"),
+                                     metavar="{premium, standard}",
+                                     help="Required. SKU details.")] = "standard",
+    tags: Tags = None,
+    no_self_perms: tristate("--no-self-perms", "[Vault Only] Don't add permissions for the "
+                            "current user/service principal in the new vault.") = None,
+    enabled_for_deployment: ForDeployment = None,
+    enabled_for_disk_encryption: ForDisk = None,
+    enabled_for_template_deployment: ForTemplate = None,
+    public_network_access: PublicAccess = None,
+    default_action: DefaultAction = None,
+    bypass: Bypass = None,
+    no_wait: NoWait = False,
+):
+    from kvcli.core.errors import ExitCode, ServiceError
+
+    try:
+        result = _vaults().create_vault(
+            open_home(), name=name, resource_group=resource_group, location=location,
+            retention_days=90 if retention_days is None else retention_days,
+            enable_purge_protection=enable_purge_protection,
+            enable_rbac_authorization=(True if enable_rbac_authorization is None
+                                       else enable_rbac_authorization),
+            sku=sku, tags=tags, no_self_perms=bool(no_self_perms),
+            enabled_for_deployment=enabled_for_deployment,
+            enabled_for_disk_encryption=enabled_for_disk_encryption,
+            enabled_for_template_deployment=enabled_for_template_deployment,
+            public_network_access=public_network_access, default_action=default_action,
+            bypass=bypass)
+    except ServiceError as error:
+        # Without -l, az reads the group's location in an argument validator, and a failing
+        # validator is a usage error (exit 2) in az.
+        if location is None and error.code == "ResourceGroupNotFound":
+            error.exit_code = ExitCode.USAGE
+        raise
+    return None if no_wait else result
+
+
+@command(app, "show", help="Show details of a Vault.",
+         examples=("Show details of a key vault:\n"
+                   "    kvcli keyvault show --name MyKeyVault",),
+         table=_vault_table)
+def show_vault(name: VaultName, resource_group: ResourceGroup = None):
+    return _vaults().show_vault(open_home(), name, resource_group)
+
+
+@command(app, "list", help="List Vaults within a subscription or resource group.",
+         examples=("List key vaults in a resource group:\n"
+                   "    kvcli keyvault list --resource-group MyResourceGroup",),
+         table=_vault_table)
+def list_vaults(resource_group: ResourceGroup = None,
+                resource_type: Annotated[Optional[str], typer.Option(
+                    "--resource-type", metavar="TYPE",
+                    help="When --resource-type is not present the command will list all "
+                         "Vaults. Possible values: vault, hsm.")] = None):
+    from kvcli.core.errors import KvError
+
+    if resource_type is not None and resource_type not in ("vault", "hsm"):
+        raise KvError(f"Unsupported resource type: {resource_type}")
+    if resource_type == "hsm":
+        return []
+    return _vaults().list_vaults(open_home(), resource_group)
+
+
+@command(app, "update", help="Update the properties of a Vault. Retention days are fixed once "
+         "set; purge protection can be enabled but never disabled.",
+         examples=("Enable purge protection on a key vault:\n"
+                   "    kvcli keyvault update --name MyKeyVault --enable-purge-protection true",),
+         table=_vault_table)
+def update_vault(
+    name: VaultName,
+    resource_group: ResourceGroup = None,
+    retention_days: Retention = None,
+    enable_purge_protection: PurgeProtection = None,
+    enable_rbac_authorization: Rbac = None,
+    enabled_for_deployment: ForDeployment = None,
+    enabled_for_disk_encryption: ForDisk = None,
+    enabled_for_template_deployment: ForTemplate = None,
+    public_network_access: PublicAccess = None,
+    default_action: DefaultAction = None,
+    bypass: Bypass = None,
+    tags: Tags = None,
+    no_wait: NoWait = False,
+):
+    result = _vaults().update_vault(
+        open_home(), name, resource_group, retention_days=retention_days,
+        enable_purge_protection=enable_purge_protection,
+        enable_rbac_authorization=enable_rbac_authorization,
+        enabled_for_deployment=enabled_for_deployment,
+        enabled_for_disk_encryption=enabled_for_disk_encryption,
+        enabled_for_template_deployment=enabled_for_template_deployment,
+        public_network_access=public_network_access, default_action=default_action,
+        bypass=bypass, tags=tags)
+    return None if no_wait else result
+
+
+@command(app, "delete", help="Delete a Vault. It moves to the soft-deleted state for its "
+         "retention period; its name stays taken until it is purged.",
+         examples=("Delete a key vault:\n    kvcli keyvault delete --name MyKeyVault",))
+def delete_vault(name: VaultName, resource_group: ResourceGroup = None, no_wait: NoWait = False):
+    console.warning(DELETE_WARNING)
+    _vaults().delete_vault(open_home(), name, resource_group)
+
+
+@command(app, "list-deleted", help="Get information about the deleted Vaults in a "
+         "subscription.",
+         examples=("List the soft-deleted key vaults:\n    kvcli keyvault list-deleted",),
+         table=lambda rows: [{"Name": r["name"]} for r in rows])
+def list_deleted_vaults(resource_type: Annotated[Optional[str], typer.Option(
+        "--resource-type", metavar="TYPE",
+        help="When --resource-type is not present the command will list all deleted Vaults. "
+             "Possible values: vault, hsm.")] = None):
+    from kvcli.core.errors import KvError
+
+    if resource_type is not None and resource_type not in ("vault", "hsm"):
+        raise KvError(f"Unsupported resource type: {resource_type}")
+    if resource_type == "hsm":
+        return []
+    return _vaults().list_deleted_vaults(open_home())
+
+
+@command(app, "show-deleted", help="Show details of a deleted Vault.",
+         examples=("Show the details of a soft-deleted key vault:\n"
+                   "    kvcli keyvault show-deleted --name MyKeyVault",))
+def show_deleted_vault(name: OptionalVaultName = None, location: Location = None):
+    return _vaults().show_deleted_vault(open_home(), _require_name(name), location)
+
+
+@command(app, "recover", help="Recover a Vault that has been soft-deleted, with its objects "
+         "in the states they had.",
+         examples=("Recover a soft-deleted key vault:\n"
+                   "    kvcli keyvault recover --name MyKeyVault",))
+def recover_vault(name: OptionalVaultName = None, resource_group: ResourceGroup = None,
+                  location: Location = None, no_wait: NoWait = False):
+    result = _vaults().recover_vault(open_home(), _require_name(name), resource_group, location)
+    return None if no_wait else result
+
+
+@command(app, "purge", help="Permanently delete the specified Vault. Refused under purge "
+         "protection until the scheduled purge date.",
+         examples=("Purge a soft-deleted key vault:\n"
+                   "    kvcli keyvault purge --name MyKeyVault",))
+def purge_vault(name: OptionalVaultName = None, location: Location = None,
+                no_wait: NoWait = False):
+    _vaults().purge_vault(open_home(), _require_name(name), location)
+
+
+def _require_name(name: str | None) -> str:
+    """az's recover/purge/show-deleted take --name or --hsm-name; kvcli has vaults only."""
+    from kvcli.core.errors import KvError
+
+    if not name:
+        raise KvError("Please specify --name or --hsm-name.")
+    return name

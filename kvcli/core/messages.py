@@ -1,0 +1,138 @@
+"""Every service error text in one table, so each is easy to check against real Azure.
+
+Texts marked GUESS in `shared/spec/az-reference.md` were not observed verbatim; keeping
+them here means one edit fixes every command that raises them.
+"""
+
+from __future__ import annotations
+
+from kvcli.core.errors import KvError, ServiceError
+
+SOFT_DELETE_LINK = "https://go.microsoft.com/fwlink/?linkid=2147740"
+NOT_FOUND_LINK = "https://go.microsoft.com/fwlink/?linkid=2125182"
+
+
+# --- resource groups (ARM) -------------------------------------------------------------
+def group_not_found(name: str) -> ServiceError:
+    return ServiceError("ResourceGroupNotFound", f"Resource group '{name}' could not be found.",
+                        status=404, not_found_exit=True)
+
+
+def group_location_conflict(name: str, existing: str, requested: str) -> ServiceError:
+    return ServiceError(
+        "InvalidResourceGroupLocation",
+        f"Invalid resource group location '{requested}'. The Resource group already exists in "
+        f"location '{existing}'.", status=409)
+
+
+def group_name_invalid(name: str) -> ServiceError:
+    bad = "".join(sorted({c for c in name if not (c.isalnum() or c in "-._()")}))
+    return ServiceError(
+        "InvalidResourceGroup",
+        f"The provided resource group name '{name}' has these invalid characters: '{bad}'. "
+        "The name can only be a letter, digit, '-', '.', '(', ')' or '_'.", status=400)
+
+
+def group_name_bad_shape(name: str) -> ServiceError:
+    """GUESS: ARM's text for an empty, over-long or period-terminated group name."""
+    return ServiceError(
+        "InvalidResourceGroup",
+        f"The provided resource group name '{name}' is invalid. It must be 1-90 characters "
+        "long and must not end with a period.", status=400)
+
+
+# --- vaults (ARM) ----------------------------------------------------------------------
+def vault_not_found_in_group(name: str, group: str) -> ServiceError:
+    return ServiceError(
+        "ResourceNotFound",
+        f"The Resource 'Microsoft.KeyVault/vaults/{name}' under resource group '{group}' was "
+        "not found. For more details please go to https://aka.ms/ARMResourceNotFoundFix",
+        status=404, not_found_exit=True)
+
+
+def vault_not_found_in_subscription(name: str) -> KvError:
+    return KvError(f"The Vault '{name}' not found within subscription.")
+
+
+def vault_already_exists_here(name: str) -> KvError:
+    return KvError(f"The specified vault: {name} already exists")
+
+
+def vault_name_taken(name: str) -> ServiceError:
+    return ServiceError(
+        "VaultAlreadyExists",
+        f"The vault name '{name}' is already in use. Vault names are globally unique so it is "
+        "possible that the name is already taken. If you are sure that the vault name was not "
+        "taken then it is possible that a vault with the same name was recently deleted but "
+        "not purged after being placed in a recoverable state. If the vault is in a "
+        "recoverable state then the vault will need to be purged before reusing the name. For "
+        "more information about VaultAlreadyExists, soft delete and purging a vault follow this "
+        f"link {SOFT_DELETE_LINK}.", status=409)
+
+
+def vault_name_deleted(name: str) -> ServiceError:
+    return ServiceError(
+        "ConflictError",
+        "A vault with the same name already exists in deleted state. You need to either "
+        "recover or purge existing key vault. Follow this link "
+        "https://go.microsoft.com/fwlink/?linkid=2149745 for more information on soft delete.",
+        status=409)
+
+
+def vault_name_invalid(name: str) -> ServiceError:
+    return ServiceError(
+        "VaultNameNotValid",
+        f"The vault name '{name}' is invalid. A vault's name must be between 3-24 "
+        "alphanumeric characters. The name must begin with a letter, end with a letter or "
+        "digit, and not contain consecutive hyphens. Follow this link for more information: "
+        "https://go.microsoft.com/fwlink/?linkid=2147742", status=400)
+
+
+def retention_out_of_range(days: int) -> ServiceError:
+    return ServiceError(
+        "BadRequest",
+        'The property "softDeleteRetentionInDays" must be between 7 and 90.', status=400)
+
+
+def retention_immutable() -> ServiceError:
+    return ServiceError(
+        "BadRequest",
+        'The property "softDeleteRetentionInDays" has been set already and it can\'t be '
+        "modified.", status=400)
+
+
+def purge_protection_irreversible() -> ServiceError:
+    return ServiceError(
+        "BadRequest",
+        'The property "enablePurgeProtection" cannot be set to false. Enabling the purge '
+        "protection for a vault is an irreversible action.", status=400)
+
+
+def soft_delete_mandatory() -> ServiceError:
+    return ServiceError(
+        "BadRequest",
+        'The property "enableSoftDelete" cannot be set to false. Enabling the soft delete for '
+        "a vault is an irreversible action.", status=400)
+
+
+def no_deleted_vault(name: str) -> KvError:
+    return KvError(f"No deleted Vault or HSM was found with name {name}")
+
+
+def deleted_vault_not_found_at(name: str, location: str) -> ServiceError:
+    return ServiceError(
+        "ResourceNotFound",
+        f"The Resource 'Microsoft.KeyVault/locations/{location}/deletedVaults/{name}' under "
+        "resource group '<null>' was not found. For more details please go to "
+        "https://aka.ms/ARMResourceNotFoundFix", status=404, not_found_exit=True)
+
+
+def deleted_vault_group_mismatch(name: str, group: str) -> KvError:
+    return KvError(
+        f"The specified resource group does not match that of the deleted vault or hsm {name}. "
+        f"The vault or hsm must be recovered to the original resource group {group}.")
+
+
+def vault_purge_protected() -> ServiceError:
+    return ServiceError("InvalidOperation", "Operation 'DeletedVaultPurge' is not allowed.",
+                        status=400)

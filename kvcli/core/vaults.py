@@ -1,0 +1,340 @@
+"""Vaults: creation rules, soft delete, recover and purge, and the JSON az prints."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import uuid
+
+from kvcli.core import lifecycle, messages
+from kvcli.core.groups import load_group
+from kvcli.core.lifecycle import State
+from kvcli.core.locations import resolve_location
+from kvcli.core.timeutil import arm, to_stamp
+from kvcli.store import files, paths
+from kvcli.store.home import Home
+
+_VAULT_NAME = re.compile(r"^[A-Za-z](?!.*--)[A-Za-z0-9-]{1,22}[A-Za-z0-9]$")
+SKUS = ("premium", "standard")
+ALL_PERMISSIONS = ["all"]
+
+
+# --- reading ----------------------------------------------------------------------------
+def read_vault(home: Home, name: str) -> dict | None:
+    """The stored vault, active or soft-deleted; None once purged or past its purge date."""
+    record = files.read_json(paths.vault_file(home.root, name))
+    if lifecycle.state_of(record, home.clock.now()) is State.GONE:
+        return None
+    return record
+
+
+def active_vault(home: Home, name: str, resource_group: str | None = None) -> dict:
+    """The active vault for a management-plane command, failing as ARM/az would."""
+    if resource_group is not None:
+        load_group(home, resource_group)
+    record = read_vault(home, name)
+    found = record is not None and not record.get("deleted")
+    if resource_group is None:
+        if not found:
+            raise messages.vault_not_found_in_subscription(name)
+    elif not found or record["resourceGroup"].lower() != resource_group.lower():
+        raise messages.vault_not_found_in_group(name, resource_group)
+    return record
+
+
+def deleted_vault(home: Home, name: str, location: str | None = None) -> dict:
+    record = read_vault(home, name)
+    if record is None or not record.get("deleted"):
+        if location is not None:
+            raise messages.deleted_vault_not_found_at(name, resolve_location(location))
+        raise messages.no_deleted_vault(name)
+    if location is not None and resolve_location(location) != record["location"]:
+        raise messages.deleted_vault_not_found_at(name, resolve_location(location))
+    return record
+
+
+def _all_vaults(home: Home) -> list[dict]:
+    directory = paths.vaults_dir(home.root)
+    if not directory.is_dir():
+        return []
+    now = home.clock.now()
+    records = []
+    for entry in sorted(os.listdir(directory)):
+        if entry.startswith("."):
+            continue
+        record = files.read_json(directory / entry / "vault.json")
+        if lifecycle.state_of(record, now) is not State.GONE:
+            records.append(record)
+    return records
+
+
+# --- views ------------------------------------------------------------------------------
+def vault_id(home: Home, record: dict) -> str:
+    return (f"/subscriptions/{home.subscription_id}/resourceGroups/{record['resourceGroup']}"
+            f"/providers/Microsoft.KeyVault/vaults/{record['name']}")
+
+
+def vault_uri(name: str) -> str:
+    return f"https://{name.lower()}.vault.azure.net/"
+
+
+def vault_view(home: Home, record: dict) -> dict:
+    """The vault as `az keyvault show` prints it (az-reference §4.1)."""
+    return {
+        "id": vault_id(home, record),
+        "location": record["location"],
+        "name": record["name"],
+        "properties": {
+            "accessPolicies": record["accessPolicies"],
+            "createMode": None,
+            "enablePurgeProtection": True if record["purgeProtection"] else None,
+            "enableRbacAuthorization": record["rbac"],
+            "enableSoftDelete": True,
+            "enabledForDeployment": record["enabledForDeployment"],
+            "enabledForDiskEncryption": record["enabledForDiskEncryption"],
+            "enabledForTemplateDeployment": record["enabledForTemplateDeployment"],
+            "hsmPoolResourceId": None,
+            "networkAcls": record["networkAcls"],
+            "privateEndpointConnections": None,
+            "provisioningState": "Succeeded",
+            "publicNetworkAccess": record["publicNetworkAccess"],
+            "sku": {"family": "A", "name": record["sku"]},
+            "softDeleteRetentionInDays": record["retentionDays"],
+            "tenantId": record["tenantId"],
+            "vaultUri": vault_uri(record["name"]),
+        },
+        "resourceGroup": record["resourceGroup"],
+        "systemData": {
+            "createdAt": arm(record["createdAt"]),
+            "createdBy": record["createdBy"],
+            "createdByType": "User",
+            "lastModifiedAt": arm(record["lastModifiedAt"]),
+            "lastModifiedBy": record["lastModifiedBy"],
+            "lastModifiedByType": "User",
+        },
+        "tags": record["tags"],
+        "type": "Microsoft.KeyVault/vaults",
+    }
+
+
+def vault_list_item(home: Home, record: dict) -> dict:
+    """`az keyvault list` without -g goes through ARM's generic resource list."""
+    return {
+        "id": vault_id(home, record),
+        "location": record["location"],
+        "name": record["name"],
+        "resourceGroup": record["resourceGroup"],
+        "systemData": None,
+        "tags": record["tags"],
+        "type": "Microsoft.KeyVault/vaults",
+    }
+
+
+def deleted_vault_view(home: Home, record: dict) -> dict:
+    """A soft-deleted vault as `az keyvault show-deleted` prints it (az-reference §4.2)."""
+    return {
+        "id": (f"/subscriptions/{home.subscription_id}/providers/Microsoft.KeyVault/locations/"
+               f"{record['location']}/deletedVaults/{record['name']}"),
+        "name": record["name"],
+        "properties": {
+            "deletionDate": arm(record["deleted"]["deletedDate"]),
+            "location": record["location"],
+            "purgeProtectionEnabled": bool(record["purgeProtection"]),
+            "scheduledPurgeDate": arm(record["deleted"]["scheduledPurgeDate"]),
+            "tags": record["tags"],
+            "vaultId": vault_id(home, record),
+        },
+        "systemData": None,
+        "type": "Microsoft.KeyVault/deletedVaults",
+    }
+
+
+# --- changes ----------------------------------------------------------------------------
+def validate_vault_name(name: str) -> None:
+    if not _VAULT_NAME.match(name):
+        raise messages.vault_name_invalid(name)
+
+
+def validate_retention(days: int) -> None:
+    if not lifecycle.MIN_RETENTION_DAYS <= days <= lifecycle.MAX_RETENTION_DAYS:
+        raise messages.retention_out_of_range(days)
+
+
+def create_vault(home: Home, *, name: str, resource_group: str, location: str | None = None,
+                 retention_days: int = 90, enable_purge_protection: bool | None = None,
+                 enable_rbac_authorization: bool = True, sku: str = "standard",
+                 tags: dict | None = None, no_self_perms: bool = False,
+                 enabled_for_deployment: bool | None = None,
+                 enabled_for_disk_encryption: bool | None = None,
+                 enabled_for_template_deployment: bool | None = None,
+                 public_network_access: str | None = None, default_action: str | None = None,
+                 bypass: str | None = None) -> dict:
+    """Create a vault with az's defaults; the name is taken while a soft-deleted twin exists."""
+    group = load_group(home, resource_group)
+    location = resolve_location(location) if location else group["location"]
+    validate_vault_name(name)
+    validate_retention(retention_days)
+    if enable_purge_protection is False:
+        enable_purge_protection = None
+    with home.locked():
+        existing = read_vault(home, name)
+        if existing is not None:
+            if existing.get("deleted"):
+                raise messages.vault_name_deleted(name)
+            if existing["resourceGroup"].lower() == resource_group.lower():
+                raise messages.vault_already_exists_here(name)
+            raise messages.vault_name_taken(name)
+        _discard_vault_dir(home, name)
+        now = to_stamp(home.clock.now())
+        policies = []
+        if not enable_rbac_authorization and not no_self_perms:
+            policies.append(_self_policy(home))
+        record = {
+            "name": name,
+            "resourceGroup": group["name"],
+            "location": location,
+            "tags": tags or {},
+            "sku": sku.lower(),
+            "tenantId": home.tenant_id,
+            "retentionDays": retention_days,
+            "purgeProtection": bool(enable_purge_protection),
+            "rbac": enable_rbac_authorization,
+            "enabledForDeployment": bool(enabled_for_deployment),
+            "enabledForDiskEncryption": bool(enabled_for_disk_encryption),
+            "enabledForTemplateDeployment": bool(enabled_for_template_deployment),
+            "publicNetworkAccess": public_network_access or "Enabled",
+            "networkAcls": {"bypass": bypass or "AzureServices",
+                            "defaultAction": default_action or "Allow",
+                            "ipRules": [], "virtualNetworkRules": []},
+            "accessPolicies": policies,
+            "createdAt": now, "createdBy": home.user_name,
+            "lastModifiedAt": now, "lastModifiedBy": home.user_name,
+            "deleted": None,
+        }
+        files.write_json(paths.vault_file(home.root, name), record)
+    return vault_view(home, record)
+
+
+def _self_policy(home: Home) -> dict:
+    """az grants the creator of an access-policy vault every permission but purge."""
+    return {
+        "applicationId": None,
+        "objectId": home.meta["user"]["objectId"],
+        "permissions": {"certificates": ALL_PERMISSIONS, "keys": ALL_PERMISSIONS,
+                        "secrets": ALL_PERMISSIONS, "storage": ALL_PERMISSIONS},
+        "tenantId": home.tenant_id,
+    }
+
+
+def show_vault(home: Home, name: str, resource_group: str | None = None) -> dict:
+    return vault_view(home, active_vault(home, name, resource_group))
+
+
+def list_vaults(home: Home, resource_group: str | None = None) -> list[dict]:
+    """Without -g az lists generic resources (short items); with -g full vault objects."""
+    if resource_group is not None:
+        load_group(home, resource_group)
+        return [vault_view(home, r) for r in _all_vaults(home)
+                if not r.get("deleted") and r["resourceGroup"].lower() == resource_group.lower()]
+    return [vault_list_item(home, r) for r in _all_vaults(home) if not r.get("deleted")]
+
+
+def update_vault(home: Home, name: str, resource_group: str | None = None, *,
+                 retention_days: int | None = None,
+                 enable_purge_protection: bool | None = None,
+                 enable_rbac_authorization: bool | None = None,
+                 enabled_for_deployment: bool | None = None,
+                 enabled_for_disk_encryption: bool | None = None,
+                 enabled_for_template_deployment: bool | None = None,
+                 public_network_access: str | None = None, default_action: str | None = None,
+                 bypass: str | None = None, tags: dict | None = None) -> dict:
+    """Apply mutable settings; retention is fixed and purge protection only turns on."""
+    with home.locked():
+        record = active_vault(home, name, resource_group)
+        if retention_days is not None and retention_days != record["retentionDays"]:
+            validate_retention(retention_days)
+            raise messages.retention_immutable()
+        if enable_purge_protection is False:
+            raise messages.purge_protection_irreversible()
+        if enable_purge_protection:
+            record["purgeProtection"] = True
+        for key, value in (("rbac", enable_rbac_authorization),
+                           ("enabledForDeployment", enabled_for_deployment),
+                           ("enabledForDiskEncryption", enabled_for_disk_encryption),
+                           ("enabledForTemplateDeployment", enabled_for_template_deployment),
+                           ("publicNetworkAccess", public_network_access),
+                           ("tags", tags)):
+            if value is not None:
+                record[key] = value
+        if default_action is not None:
+            record["networkAcls"]["defaultAction"] = default_action
+        if bypass is not None:
+            record["networkAcls"]["bypass"] = bypass
+        record["lastModifiedAt"] = to_stamp(home.clock.now())
+        record["lastModifiedBy"] = home.user_name
+        files.write_json(paths.vault_file(home.root, name), record)
+    return vault_view(home, record)
+
+
+def delete_vault(home: Home, name: str, resource_group: str | None = None) -> None:
+    with home.locked():
+        record = active_vault(home, name, resource_group)
+        _soft_delete(home, record)
+
+
+def soft_delete_vaults_of_group(home: Home, group_name: str) -> None:
+    """Called under the lock by group delete: every active vault of the group is soft-deleted."""
+    for record in _all_vaults(home):
+        if not record.get("deleted") and record["resourceGroup"].lower() == group_name.lower():
+            _soft_delete(home, record)
+
+
+def _soft_delete(home: Home, record: dict) -> None:
+    lifecycle.soft_delete(record, home.clock.now(), record["retentionDays"])
+    files.write_json(paths.vault_file(home.root, record["name"]), record)
+
+
+def list_deleted_vaults(home: Home) -> list[dict]:
+    return [deleted_vault_view(home, r) for r in _all_vaults(home) if r.get("deleted")]
+
+
+def show_deleted_vault(home: Home, name: str, location: str | None = None) -> dict:
+    return deleted_vault_view(home, deleted_vault(home, name, location))
+
+
+def recover_vault(home: Home, name: str, resource_group: str | None = None,
+                  location: str | None = None) -> dict:
+    """Recover into the original group; the group must exist again if it was deleted."""
+    with home.locked():
+        record = deleted_vault(home, name, location)
+        if resource_group is not None and resource_group.lower() != record["resourceGroup"].lower():
+            raise messages.deleted_vault_group_mismatch(name, record["resourceGroup"])
+        load_group(home, record["resourceGroup"])
+        lifecycle.recover(record)
+        record["lastModifiedAt"] = to_stamp(home.clock.now())
+        record["lastModifiedBy"] = home.user_name
+        files.write_json(paths.vault_file(home.root, name), record)
+    return vault_view(home, record)
+
+
+def purge_vault(home: Home, name: str, location: str | None = None) -> None:
+    with home.locked():
+        record = deleted_vault(home, name, location)
+        if lifecycle.purge_blocked(record, home.clock.now(), record["purgeProtection"]):
+            raise messages.vault_purge_protected()
+        _discard_vault_dir(home, name)
+
+
+def _discard_vault_dir(home: Home, name: str) -> None:
+    """Remove a vault and all its objects: one atomic rename, then the slow delete.
+
+    A process killed between the two leaves a hidden directory that listing ignores.
+    """
+    directory = paths.vault_dir(home.root, name)
+    if not directory.exists():
+        return
+    trash = directory.parent / f".purged-{uuid.uuid4().hex}"
+    os.replace(directory, trash)
+    files.fsync_dir(directory.parent)
+    shutil.rmtree(trash, ignore_errors=True)

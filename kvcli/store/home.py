@@ -1,0 +1,98 @@
+"""The state home: one subscription's world on disk, opened once per command."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+from kvcli.core.clock import Clock
+from kvcli.core.errors import StateError
+from kvcli.store import files, lock, paths
+
+FORMAT_VERSION = 1
+DEFAULT_USER = "admin@kvcli.local"
+
+
+class Home:
+    """Paths, identity and clock of one state home, plus locked read-modify-write."""
+
+    def __init__(self, root: Path, meta: dict) -> None:
+        self.root = root
+        self.meta = meta
+
+    @classmethod
+    def open(cls, root: Path | None = None) -> "Home":
+        """Open (creating on first use) the home; refuse damaged or newer-format state."""
+        root = root or paths.home_dir()
+        meta = files.read_json(paths.home_file(root)) if root.is_dir() else None
+        if meta is None:
+            meta = cls._initialise(root)
+        cls._check_format(paths.home_file(root), meta)
+        return cls(root, meta)
+
+    @staticmethod
+    def _initialise(root: Path) -> dict:
+        files.ensure_dir(root)
+        os.chmod(root, files.DIR_MODE)
+        with lock.exclusive(paths.lock_file(root)):
+            meta = files.read_json(paths.home_file(root))
+            if meta is None:
+                meta = {
+                    "format": FORMAT_VERSION,
+                    "subscriptionId": str(uuid.uuid4()),
+                    "tenantId": str(uuid.uuid4()),
+                    "user": {"name": DEFAULT_USER, "objectId": str(uuid.uuid4())},
+                    "clockOffsetSeconds": 0.0,
+                }
+                files.write_json(paths.home_file(root), meta)
+        return meta
+
+    @staticmethod
+    def _check_format(path: Path, meta: dict) -> None:
+        version = meta.get("format")
+        if not isinstance(version, int) or "subscriptionId" not in meta:
+            raise StateError(f"The state file '{path}' is damaged: it has no valid format "
+                             "version or subscription. kvcli will not overwrite it.")
+        if version > FORMAT_VERSION:
+            raise StateError(f"The state file '{path}' was written by a newer kvcli (format "
+                             f"{version}; this kvcli reads format {FORMAT_VERSION}). "
+                             "Upgrade kvcli; the home was left unchanged.")
+
+    @property
+    def subscription_id(self) -> str:
+        return self.meta["subscriptionId"]
+
+    @property
+    def tenant_id(self) -> str:
+        return self.meta["tenantId"]
+
+    @property
+    def subscription_name(self) -> str:
+        return "kvcli subscription"
+
+    @property
+    def user_name(self) -> str:
+        return self.meta["user"]["name"]
+
+    @property
+    def clock(self) -> Clock:
+        return Clock(float(self.meta.get("clockOffsetSeconds", 0.0)))
+
+    @contextmanager
+    def locked(self) -> Iterator["Home"]:
+        """Serialise a change against every other kvcli process on this home.
+
+        The home document is re-read under the lock so a change never rests on a stale copy.
+        """
+        with lock.exclusive(paths.lock_file(self.root)):
+            fresh = files.read_json(paths.home_file(self.root))
+            if fresh is not None:
+                self._check_format(paths.home_file(self.root), fresh)
+                self.meta = fresh
+            yield self
+
+    def save_meta(self) -> None:
+        files.write_json(paths.home_file(self.root), self.meta)
