@@ -96,7 +96,7 @@ def _usage_message(error: click_exc.UsageError) -> UsageError:
         return UsageError(f"the following arguments are required: {names}")
     message = error.format_message()
     if message.startswith("Got unexpected extra argument"):
-        extra = message[message.find("(") + 1:message.rfind(")")]
+        extra = message[message.rfind("(", 0, len(message) - 1) + 1:message.rfind(")")]
         return UsageError(f"unrecognized arguments: {extra}")
     if "requires an argument" in message:
         option = message.split("'")[1] if "'" in message else message

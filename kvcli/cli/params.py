@@ -101,7 +101,6 @@ BOOL = AzBool()
 INT = AzInt()
 TAGS = AzTags()
 
-TriState = Optional[bool]
 Tags = Annotated[Optional[Any], typer.Option(
     "--tags", click_type=TAGS, metavar="TAGS",
     help='Space-separated tags: key[=value] [key[=value] ...]. Use "" to clear existing tags.')]
@@ -119,5 +118,6 @@ NoWait = Annotated[bool, typer.Option(
 
 def tristate(flag: str, help: str, panel: str | None = None) -> Any:
     """An `--enable-x [true|false]` option whose bare form means true."""
-    return Annotated[TriState, typer.Option(flag, click_type=BOOL, metavar="{false, true}",
+    # Annotated as str: Typer would turn a bool into an on/off flag pair; AzBool converts.
+    return Annotated[Optional[str], typer.Option(flag, click_type=BOOL, metavar="{false, true}",
                                             help=help, rich_help_panel=panel)]

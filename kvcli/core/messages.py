@@ -6,7 +6,12 @@ them here means one edit fixes every command that raises them.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from kvcli.core.errors import KvError, ServiceError
+
+if TYPE_CHECKING:
+    from kvcli.core.objects import ObjectKind
 
 SOFT_DELETE_LINK = "https://go.microsoft.com/fwlink/?linkid=2147740"
 NOT_FOUND_LINK = "https://go.microsoft.com/fwlink/?linkid=2125182"
@@ -136,3 +141,60 @@ def deleted_vault_group_mismatch(name: str, group: str) -> KvError:
 def vault_purge_protected() -> ServiceError:
     return ServiceError("InvalidOperation", "Operation 'DeletedVaultPurge' is not allowed.",
                         status=400)
+
+
+# --- data plane (vault objects) -------------------------------------------------------
+def vault_unreachable(vault_name: str) -> KvError:
+    """A missing or soft-deleted vault has no DNS name: az fails before any HTTP status."""
+    host = f"{vault_name}.vault.azure.net"
+    return KvError(f"HTTPSConnection(host='{host}', port=443): Failed to resolve '{host}' "
+                   "([Errno -2] Name or service not known)")
+
+
+def object_not_found(kind: ObjectKind, name: str, *, show: bool = False) -> ServiceError:
+    return ServiceError(
+        kind.not_found_code,
+        f"A {kind.noun} with (name/id) {name} was not found in this key vault. If you recently "
+        f"deleted this {kind.noun} you may be able to recover it using the correct recovery "
+        f"command. For help resolving this issue, please see {NOT_FOUND_LINK}",
+        status=404, not_found_exit=show)
+
+
+def deleted_object_not_found(kind: ObjectKind, name: str) -> ServiceError:
+    return ServiceError(kind.not_found_code, f"Deleted {kind.label} not found: {name}",
+                        status=404)
+
+
+def object_name_deleted(kind: ObjectKind, name: str) -> ServiceError:
+    return ServiceError(
+        "Conflict",
+        f"{kind.label} {name} is currently in a deleted but recoverable state, and its name "
+        f"cannot be reused; in this state, the {kind.noun} can only be recovered or purged.",
+        status=409, inner_code="ObjectIsDeletedButRecoverable")
+
+
+def object_purge_protected() -> ServiceError:
+    return ServiceError(
+        "Forbidden",
+        'Operation "purge" is not allowed because purge protection is enabled for this vault. '
+        "Key Vault service will automatically purge it after the retention period has passed.",
+        status=403)
+
+
+def object_name_invalid(name: str) -> ServiceError:
+    """GUESS (az-reference §2)."""
+    return ServiceError("BadParameter", f"The request URI contains an invalid name: {name}",
+                        status=400)
+
+
+def secret_disabled() -> ServiceError:
+    return ServiceError("Forbidden", "Operation get is not allowed on a disabled secret.",
+                        status=403, inner_code="SecretDisabled")
+
+
+def secret_too_large(size: int) -> ServiceError:
+    """GUESS: Key Vault refuses values over 25 KB with a 400."""
+    return ServiceError("BadParameter",
+                        f"The secret value is {size} bytes; the maximum allowed is 25600 bytes "
+                        "(25 KB).", status=400)
+

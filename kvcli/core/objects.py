@@ -1,0 +1,159 @@
+"""What every vault object kind shares: addressing, reachability and the lifecycle.
+
+Secrets, keys and certificates differ only in their versions' payload; finding them,
+soft-deleting, recovering and purging them is written once here over `lifecycle`.
+A stored object is one file: `{"name", "versions": [oldest..newest], "deleted"}`.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+
+from kvcli.core import lifecycle, messages
+from kvcli.core.lifecycle import State
+from kvcli.core.timeutil import data_plane
+from kvcli.store import files, paths
+from kvcli.store.home import Home
+
+_OBJECT_NAME = re.compile(r"^[0-9a-zA-Z-]{1,127}$")
+
+
+@dataclass(frozen=True)
+class ObjectKind:
+    collection: str
+    deleted_collection: str
+    noun: str
+    label: str
+    not_found_code: str
+
+
+SECRET = ObjectKind("secrets", "deletedsecrets", "secret", "Secret", "SecretNotFound")
+
+
+class DataPlaneVault:
+    """An active vault as its data plane sees it; a missing or deleted vault does not resolve."""
+
+    def __init__(self, home: Home, vault_name: str) -> None:
+        from kvcli.core.vaults import read_vault
+
+        record = read_vault(home, vault_name)
+        if record is None or record.get("deleted"):
+            raise messages.vault_unreachable(vault_name)
+        self.home = home
+        self.record = record
+        self.name = record["name"]
+
+    @property
+    def uri(self) -> str:
+        return f"https://{self.name.lower()}.vault.azure.net"
+
+    @property
+    def retention_days(self) -> int:
+        return self.record["retentionDays"]
+
+    @property
+    def purge_protection(self) -> bool:
+        return bool(self.record["purgeProtection"])
+
+    @property
+    def recovery_level(self) -> str:
+        return lifecycle.recovery_level(self.retention_days, self.purge_protection)
+
+    def object_id(self, kind: ObjectKind, name: str, version: str | None = None) -> str:
+        base = f"{self.uri}/{kind.collection}/{name}"
+        return f"{base}/{version}" if version else base
+
+    def recovery_id(self, kind: ObjectKind, name: str) -> str:
+        return f"{self.uri}/{kind.deleted_collection}/{name}"
+
+    # --- objects ----------------------------------------------------------------------
+    def _file(self, kind: ObjectKind, name: str):
+        return paths.object_file(self.home.root, self.name, kind.collection, name)
+
+    def read(self, kind: ObjectKind, name: str) -> dict | None:
+        """The stored object, active or soft-deleted; None once gone (purged or expired)."""
+        if not _OBJECT_NAME.match(name):
+            return None
+        record = files.read_json(self._file(kind, name))
+        if lifecycle.state_of(record, self.home.clock.now()) is State.GONE:
+            return None
+        return record
+
+    def active(self, kind: ObjectKind, name: str, *, show: bool = False) -> dict:
+        record = self.read(kind, name)
+        if record is None or record.get("deleted"):
+            raise messages.object_not_found(kind, name, show=show)
+        return record
+
+    def deleted(self, kind: ObjectKind, name: str) -> dict:
+        record = self.read(kind, name)
+        if record is None or not record.get("deleted"):
+            raise messages.deleted_object_not_found(kind, name)
+        return record
+
+    def ensure_name_free(self, kind: ObjectKind, name: str) -> dict | None:
+        """The active object of that name (to add a version to), refusing a soft-deleted one."""
+        if not _OBJECT_NAME.match(name):
+            raise messages.object_name_invalid(name)
+        record = self.read(kind, name)
+        if record is not None and record.get("deleted"):
+            raise messages.object_name_deleted(kind, record["name"])
+        return record
+
+    def write(self, kind: ObjectKind, record: dict) -> None:
+        files.write_json(self._file(kind, record["name"]), record)
+
+    def all(self, kind: ObjectKind) -> list[dict]:
+        """Every reachable object of a kind, active and soft-deleted, in name order."""
+        directory = paths.objects_dir(self.home.root, self.name, kind.collection)
+        try:
+            entries = sorted(os.listdir(directory))
+        except FileNotFoundError:
+            return []
+        now = self.home.clock.now()
+        records = []
+        for entry in entries:
+            if entry.startswith(".") or not entry.endswith(".json"):
+                continue
+            record = files.read_json(directory / entry)
+            if lifecycle.state_of(record, now) is not State.GONE:
+                records.append(record)
+        return records
+
+    # --- lifecycle --------------------------------------------------------------------
+    def soft_delete(self, kind: ObjectKind, name: str) -> dict:
+        with self.home.locked():
+            record = self.active(kind, name)
+            lifecycle.soft_delete(record, self.home.clock.now(), self.retention_days)
+            self.write(kind, record)
+        return record
+
+    def recover(self, kind: ObjectKind, name: str) -> dict:
+        with self.home.locked():
+            record = self.deleted(kind, name)
+            lifecycle.recover(record)
+            self.write(kind, record)
+        return record
+
+    def purge(self, kind: ObjectKind, name: str) -> None:
+        with self.home.locked():
+            record = self.deleted(kind, name)
+            if lifecycle.purge_blocked(record, self.home.clock.now(), self.purge_protection):
+                raise messages.object_purge_protected()
+            files.remove(self._file(kind, name))
+
+    def deleted_fields(self, kind: ObjectKind, record: dict) -> dict:
+        """The three fields a deleted object adds to its normal shape."""
+        return {
+            "deletedDate": data_plane(record["deleted"]["deletedDate"]),
+            "recoveryId": self.recovery_id(kind, record["name"]),
+            "scheduledPurgeDate": data_plane(record["deleted"]["scheduledPurgeDate"]),
+        }
+
+
+def new_version() -> str:
+    import uuid
+
+    return uuid.uuid4().hex

@@ -1,0 +1,46 @@
+"""--query: JMESPath compiled while parsing (exit 2 on bad syntax) and applied before output.
+
+jmespath is imported inside the functions so a command without --query never loads it.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from typing import Any
+
+from kvcli.core.errors import KvError, UsageError
+
+QUERY_REFERENCE = ("To learn more about --query, please visit: "
+                   "'https://learn.microsoft.com/cli/azure/query-azure-cli'")
+
+
+def compile_query(expression: str) -> Any:
+    """Compile like knack's `jmespath_type`; a syntax error is an argparse error in az.
+
+    argparse words it `invalid jmespath_type value: %r`, so the expression is shown with
+    Python's repr (plain single quotes unless the query itself contains one).
+    """
+    import jmespath
+
+    try:
+        return jmespath.compile(expression)
+    except (ValueError, KeyError, TypeError) as ex:
+        raise UsageError(f"argument --query: invalid jmespath_type value: {expression!r}",
+                         recommendations=(QUERY_REFERENCE,)) from ex
+
+
+def apply_query(compiled: Any, result: Any) -> Any:
+    """Search with OrderedDict so a multiselect hash keeps the order the user wrote.
+
+    Runtime errors (unknown function, wrong argument type) are az's
+    InvalidArgumentValueError: exit 1 with the same pointer to the docs.
+    """
+    import jmespath
+    from jmespath.exceptions import JMESPathError
+
+    try:
+        return compiled.search(result, jmespath.Options(dict_cls=OrderedDict))
+    except JMESPathError as ex:
+        message = getattr(ex, "message", str(ex))
+        raise KvError(f"Invalid jmespath query supplied for `--query`: {message}",
+                      recommendations=(QUERY_REFERENCE,)) from ex
