@@ -33,14 +33,16 @@ def apply_query(compiled: Any, result: Any) -> Any:
     """Search with OrderedDict so a multiselect hash keeps the order the user wrote.
 
     Runtime errors (unknown function, wrong argument type) are az's
-    InvalidArgumentValueError: exit 1 with the same pointer to the docs.
+    InvalidArgumentValueError: exit 1 with the same pointer to the docs. jmespath also
+    lets a bare TypeError escape (`max_by` over mixed types), which az shows as an
+    unexpected-error traceback; kvcli words it like any other query error instead.
     """
     import jmespath
     from jmespath.exceptions import JMESPathError
 
     try:
         return compiled.search(result, jmespath.Options(dict_cls=OrderedDict))
-    except JMESPathError as ex:
+    except (JMESPathError, TypeError) as ex:
         message = getattr(ex, "message", str(ex))
         raise KvError(f"Invalid jmespath query supplied for `--query`: {message}",
                       recommendations=(QUERY_REFERENCE,)) from ex
