@@ -12,7 +12,9 @@ from kvcli.cli.command import command
 from kvcli.cli.context import open_home
 from kvcli.cli.params import INT, Location, NoWait, ResourceGroup, Tags, choice, tristate
 
-app = new_app("Manage KeyVault keys, secrets, and certificates.", lazy={})
+app = new_app("Manage KeyVault keys, secrets, and certificates.", lazy={
+    "secret": ("kvcli.cli.secret", "app", "Manage secrets."),
+})
 
 NETWORK_PANEL = "Network Rule Arguments"
 VaultName = Annotated[str, typer.Option("--name", "-n", metavar="NAME",

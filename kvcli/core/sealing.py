@@ -17,12 +17,15 @@ KEY_BYTES = 32
 
 
 
-def load_or_create_key(home, name: str = "data.key") -> bytes:
-    """The home's key of that name, made on first use; the caller holds the home's lock."""
+def load_key(home, name: str = "data.key", *, create: bool = False) -> bytes:
+    """The home's key of that name; `create` makes it on first use (under the home's lock)."""
     path = paths.keys_dir(home.root) / name
     try:
         key = path.read_bytes()
     except FileNotFoundError:
+        if not create:
+            raise StateError(f"The key file '{path}' is missing: stored values cannot be "
+                             "decrypted.") from None
         key = os.urandom(KEY_BYTES)
         files.ensure_dir(path.parent)
         files.write_bytes_atomic(path, key)

@@ -1,0 +1,32 @@
+"""Object identifiers as Key Vault writes them and az parses them.
+
+`https://{vault}.vault.azure.net/{collection}/{name}[/{version}]`; az takes the vault from
+the host's first label and the name from the second path segment.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from urllib.parse import urlparse
+
+from kvcli.core.errors import UsageError
+
+
+@dataclass(frozen=True)
+class ObjectId:
+    vault_name: str
+    collection: str | None
+    name: str | None
+    version: str | None
+
+
+def parse_object_id(text: str) -> ObjectId:
+    """Parse any id form az accepts (object, versioned object, deleted object, vault URI)."""
+    parsed = urlparse(text)
+    if parsed.scheme not in ("https", "http") or not parsed.hostname:
+        raise UsageError(f"'{text}' is not a valid ID")
+    segments = [s for s in parsed.path.split("/") if s]
+    if len(segments) > 3:
+        raise UsageError(f"'{text}' is not a valid ID")
+    vault_name = parsed.hostname.split(".")[0]
+    return ObjectId(vault_name, *(segments + [None] * (3 - len(segments))))

@@ -1,0 +1,201 @@
+"""Secrets: what is truly their own (value, content type, encodings); the rest is shared.
+
+Values are sealed at rest under the home's data key; listing never decrypts one.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from kvcli.core import messages, sealing
+from kvcli.core.objects import SECRET, DataPlaneVault, new_version
+from kvcli.core.timeutil import data_plane, to_stamp
+from kvcli.store.home import Home
+
+MAX_VALUE_BYTES = 25 * 1024
+
+
+def _seal_context(name: str, version: str) -> str:
+    return f"secret/{name.lower()}/{version}"
+
+
+# --- views ------------------------------------------------------------------------------
+def _attributes(vault: DataPlaneVault, version: dict) -> dict:
+    return {
+        "created": data_plane(version["created"]),
+        "enabled": version["enabled"],
+        "expires": data_plane(version["expires"]),
+        "notBefore": data_plane(version["notBefore"]),
+        "recoverableDays": vault.retention_days,
+        "recoveryLevel": vault.recovery_level,
+        "updated": data_plane(version["updated"]),
+    }
+
+
+def list_item(vault: DataPlaneVault, record: dict, version: dict, *, versioned: bool) -> dict:
+    """`secret list` / `list-versions` item: no `kid`, no `value` (az-reference §4.4)."""
+    return {
+        "attributes": _attributes(vault, version),
+        "contentType": version["contentType"],
+        "id": vault.object_id(SECRET, record["name"], version["version"] if versioned else None),
+        "managed": version.get("managed"),
+        "name": record["name"],
+        "tags": version["tags"],
+    }
+
+
+def bundle(vault: DataPlaneVault, record: dict, version: dict, value: str | None = None) -> dict:
+    """`secret show` / `set` shape (§4.3); `value` is None where az prints null."""
+    item = list_item(vault, record, version, versioned=True)
+    item["kid"] = version.get("kid")
+    item["value"] = value
+    return item
+
+
+def deleted_bundle(vault: DataPlaneVault, record: dict) -> dict:
+    return {**bundle(vault, record, record["versions"][-1]),
+            **vault.deleted_fields(SECRET, record)}
+
+
+def deleted_list_item(vault: DataPlaneVault, record: dict) -> dict:
+    return {**list_item(vault, record, record["versions"][-1], versioned=False),
+            **vault.deleted_fields(SECRET, record)}
+
+
+# --- helpers ----------------------------------------------------------------------------
+def _version(record: dict, version: str | None, *, show: bool = False) -> dict:
+    if not version:
+        return record["versions"][-1]
+    for candidate in record["versions"]:
+        if candidate["version"] == version.lower():
+            return candidate
+    raise messages.object_not_found(SECRET, f"{record['name']}/{version}", show=show)
+
+
+def _value(vault: DataPlaneVault, record: dict, version: dict) -> str:
+    if not version["enabled"]:
+        raise messages.secret_disabled()
+    key = sealing.load_key(vault.home)
+    plain = sealing.unseal(key, version["value"], _seal_context(record["name"], version["version"]))
+    return plain.decode("utf-8")
+
+
+# --- operations -------------------------------------------------------------------------
+def set_secret(home: Home, vault_name: str, name: str, value: str, *,
+               content_type: str | None = None, tags: dict | None = None,
+               enabled: bool = True, expires: datetime | None = None,
+               not_before: datetime | None = None) -> dict:
+    """Add a new version (creating the secret on first use); a soft-deleted name is refused."""
+    vault = DataPlaneVault(home, vault_name)
+    size = len(value.encode("utf-8"))
+    with home.locked():
+        record = vault.ensure_name_free(SECRET, name)
+        if size > MAX_VALUE_BYTES:
+            raise messages.secret_too_large(size)
+        record = record or {"name": name, "versions": [], "deleted": None}
+        now = to_stamp(home.clock.now())
+        version_id = new_version()
+        key = sealing.load_key(home, create=True)
+        version = {
+            "version": version_id,
+            "value": sealing.seal(key, value.encode("utf-8"),
+                                  _seal_context(record["name"], version_id)),
+            "contentType": content_type,
+            "tags": tags or {},
+            "enabled": enabled,
+            "expires": to_stamp(expires) if expires else None,
+            "notBefore": to_stamp(not_before) if not_before else None,
+            "created": now,
+            "updated": now,
+            "managed": None,
+            "kid": None,
+        }
+        record["versions"].append(version)
+        vault.write(SECRET, record)
+    return bundle(vault, record, version, value)
+
+
+def show_secret(home: Home, vault_name: str, name: str, version: str | None = None) -> dict:
+    vault = DataPlaneVault(home, vault_name)
+    record = vault.active(SECRET, name, show=True)
+    chosen = _version(record, version, show=True)
+    return bundle(vault, record, chosen, _value(vault, record, chosen))
+
+
+def secret_value(home: Home, vault_name: str, name: str,
+                 version: str | None = None) -> tuple[str, dict]:
+    """The plain value and its tags, for `download`."""
+    vault = DataPlaneVault(home, vault_name)
+    record = vault.active(SECRET, name)
+    chosen = _version(record, version)
+    return _value(vault, record, chosen), chosen["tags"]
+
+
+def list_secrets(home: Home, vault_name: str, *, include_managed: bool = False,
+                 max_results: int | None = None) -> list[dict]:
+    vault = DataPlaneVault(home, vault_name)
+    items = []
+    for record in vault.all(SECRET):
+        if record.get("deleted"):
+            continue
+        latest = record["versions"][-1]
+        if latest.get("managed") and not include_managed:
+            continue
+        items.append(list_item(vault, record, latest, versioned=False))
+    return items[:max_results] if max_results is not None else items
+
+
+def list_versions(home: Home, vault_name: str, name: str,
+                  max_results: int | None = None) -> list[dict]:
+    vault = DataPlaneVault(home, vault_name)
+    record = vault.active(SECRET, name)
+    items = [list_item(vault, record, v, versioned=True) for v in record["versions"]]
+    return items[:max_results] if max_results is not None else items
+
+
+def set_attributes(home: Home, vault_name: str, name: str, version: str | None = None, *,
+                   enabled: bool | None = None, expires: datetime | None = None,
+                   not_before: datetime | None = None, content_type: str | None = None,
+                   tags: dict | None = None) -> dict:
+    vault = DataPlaneVault(home, vault_name)
+    with home.locked():
+        record = vault.active(SECRET, name)
+        chosen = _version(record, version)
+        for field, value in (("enabled", enabled), ("contentType", content_type),
+                             ("tags", tags)):
+            if value is not None:
+                chosen[field] = value
+        if expires is not None:
+            chosen["expires"] = to_stamp(expires)
+        if not_before is not None:
+            chosen["notBefore"] = to_stamp(not_before)
+        chosen["updated"] = to_stamp(home.clock.now())
+        vault.write(SECRET, record)
+    return bundle(vault, record, chosen)
+
+
+def delete_secret(home: Home, vault_name: str, name: str) -> dict:
+    vault = DataPlaneVault(home, vault_name)
+    return deleted_bundle(vault, vault.soft_delete(SECRET, name))
+
+
+def list_deleted_secrets(home: Home, vault_name: str,
+                         max_results: int | None = None) -> list[dict]:
+    vault = DataPlaneVault(home, vault_name)
+    items = [deleted_list_item(vault, r) for r in vault.all(SECRET) if r.get("deleted")]
+    return items[:max_results] if max_results is not None else items
+
+
+def show_deleted_secret(home: Home, vault_name: str, name: str) -> dict:
+    vault = DataPlaneVault(home, vault_name)
+    return deleted_bundle(vault, vault.deleted(SECRET, name))
+
+
+def recover_secret(home: Home, vault_name: str, name: str) -> dict:
+    vault = DataPlaneVault(home, vault_name)
+    record = vault.recover(SECRET, name)
+    return bundle(vault, record, record["versions"][-1])
+
+
+def purge_secret(home: Home, vault_name: str, name: str) -> None:
+    DataPlaneVault(home, vault_name).purge(SECRET, name)
