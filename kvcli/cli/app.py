@@ -23,6 +23,7 @@ CONTEXT = {"help_option_names": ["-h", "--help"]}
 # command name -> (module, attribute, one-line help); the root's command table.
 ROOT_GROUPS = {
     "account": ("kvcli.cli.account", "app", "Show the subscription of this state home."),
+    "backup": ("kvcli.cli.backup", "app", "Inspect kvcli backup blobs (kvcli extension)."),
     "clock": ("kvcli.cli.clock", "app", "Show or move kvcli's clock (retention, purge dates)."),
     "group": ("kvcli.cli.group", "app", "Manage resource groups."),
     "keyvault": ("kvcli.cli.vault", "app", "Manage Key Vault vaults, secrets, keys and "
@@ -42,7 +43,7 @@ class LazyGroup(TyperGroup):
         if name not in self.commands and name in self.lazy:
             module, attribute, _ = self.lazy[name]
             sub_app = getattr(import_module(module), attribute)
-            command = typer.main.get_command(sub_app)
+            command = typer.main.get_group(sub_app)
             command.name = name
             self.commands[name] = command
         return self.commands.get(name)

@@ -273,3 +273,36 @@ def _write_download(path: str, value: str, encoding: str) -> None:
     from pathlib import Path
 
     write_bytes_atomic(Path(path), data)
+
+
+@command(app, "backup", help="Backs up the specified secret: every version, its attributes "
+         "and tags, in one encrypted blob that only this subscription can restore.",
+         examples=("Back up a secret to a file:\n"
+                   "    kvcli keyvault secret backup --vault-name MyVault -n MySecret "
+                   "-f mysecret.blob",))
+def backup(file: Annotated[str, typer.Option("--file", "-f", metavar="PATH",
+                                              help="Local file path in which to store secret "
+                                                   "backup.")],
+           id: idargs.Id = None, vault_name: idargs.VaultName = None, name: SecretName = None):
+    from pathlib import Path
+
+    from kvcli.store.files import write_bytes_atomic
+
+    target = idargs.resolve(id, vault_name, name)
+    blob = _secrets().backup_secret(open_home(), target.vault_name, target.name)
+    write_bytes_atomic(Path(file), blob)
+
+
+@command(app, "restore", help="Restores a backed up secret to a vault, with its original "
+         "name, versions, attributes and tags.",
+         examples=("Restore a secret into another vault of the same geography:\n"
+                   "    kvcli keyvault secret restore --vault-name OtherVault "
+                   "-f mysecret.blob",))
+def restore(file: Annotated[str, typer.Option("--file", "-f", metavar="PATH",
+                                               help="Local secret backup from which to "
+                                                    "restore secret.")],
+            id: idargs.Id = None, vault_name: idargs.VaultName = None):
+    from kvcli.cli.backup import read_blob
+
+    target = idargs.resolve(id, vault_name, needs_name=False)
+    return _secrets().restore_secret(open_home(), target.vault_name, read_blob(file))

@@ -243,3 +243,69 @@ def _require_name(name: str | None) -> str:
     if not name:
         raise KvError("Please specify --name or --hsm-name.")
     return name
+
+
+BackupDir = Annotated[str, typer.Option("--dir", metavar="DIR",
+                                        help="Directory holding one blob per object and "
+                                             "manifest.json.")]
+BackupVault = Annotated[str, typer.Option("--vault-name", metavar="NAME",
+                                          help="Name of the Key Vault.")]
+
+
+def _progress(description: str):
+    """A rich progress line on an interactive stderr; nothing at all in scripts."""
+    import sys
+    from contextlib import nullcontext
+
+    if not sys.stderr.isatty():
+        return nullcontext(None)
+    from rich.console import Console
+    from rich.progress import Progress, SpinnerColumn, TextColumn
+
+    return Progress(SpinnerColumn(), TextColumn(f"{description} {{task.description}}"),
+                    console=Console(stderr=True), transient=True)
+
+
+def _stepper(progress):
+    if progress is None:
+        return None
+    task = progress.add_task("", total=None)
+    return lambda kind, name: progress.update(task, description=f"{kind} {name}")
+
+
+@command(app, "backup-all", help="[kvcli extension] Back up every object of a vault: one "
+         "encrypted blob per object plus a manifest, in a directory.",
+         examples=("Back up a whole vault:\n"
+                   "    kvcli keyvault backup-all --vault-name MyVault --dir ./myvault-backup",))
+def backup_all(vault_name: BackupVault, dir: BackupDir):
+    from pathlib import Path
+
+    from kvcli.core import vault_backup
+    from kvcli.store.files import ensure_dir
+
+    directory = Path(dir)
+    ensure_dir(directory)
+    with _progress("Backing up") as progress:
+        return vault_backup.backup_all(open_home(), vault_name, directory, _stepper(progress))
+
+
+@command(app, "restore-all", help="[kvcli extension] Restore every object of a backup-all "
+         "directory into a vault, reporting per object what was restored or refused and why.",
+         examples=("Restore a whole vault's backup into another vault:\n"
+                   "    kvcli keyvault restore-all --vault-name OtherVault "
+                   "--dir ./myvault-backup",))
+def restore_all(vault_name: BackupVault, dir: BackupDir):
+    from pathlib import Path
+
+    from kvcli.cli.command import emit
+    from kvcli.core import vault_backup
+    from kvcli.core.errors import KvError
+
+    with _progress("Restoring") as progress:
+        report = vault_backup.restore_all(open_home(), vault_name, Path(dir),
+                                          _stepper(progress))
+    refused = [entry for entry in report if entry["status"] == "refused"]
+    if refused:
+        emit(report)
+        raise KvError(f"{len(refused)} of {len(report)} objects were not restored.")
+    return report

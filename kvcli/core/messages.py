@@ -198,3 +198,10 @@ def secret_too_large(size: int) -> ServiceError:
                         f"The secret value is {size} bytes; the maximum allowed is 25600 bytes "
                         "(25 KB).", status=400)
 
+
+
+def restore_name_in_use(kind: ObjectKind, name: str) -> ServiceError:
+    """GUESS: Key Vault answers 409 when a restore would overwrite an existing object."""
+    return ServiceError("Conflict", f"{kind.label} {name} already exists in this key vault. A "
+                        f"backup can only be restored under a name that is not in use.",
+                        status=409)

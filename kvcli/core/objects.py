@@ -58,6 +58,12 @@ class DataPlaneVault:
         return bool(self.record["purgeProtection"])
 
     @property
+    def geography(self) -> str:
+        from kvcli.core.locations import geography_of
+
+        return geography_of(self.record["location"])
+
+    @property
     def recovery_level(self) -> str:
         return lifecycle.recovery_level(self.retention_days, self.purge_protection)
 
@@ -143,6 +149,16 @@ class DataPlaneVault:
             if lifecycle.purge_blocked(record, self.home.clock.now(), self.purge_protection):
                 raise messages.object_purge_protected()
             files.remove(self._file(kind, name))
+
+    def restore(self, kind: ObjectKind, record: dict) -> None:
+        """Add a restored object; its name must be free, active or soft-deleted alike."""
+        with self.home.locked():
+            existing = self.read(kind, record["name"])
+            if existing is not None and existing.get("deleted"):
+                raise messages.object_name_deleted(kind, existing["name"])
+            if existing is not None:
+                raise messages.restore_name_in_use(kind, existing["name"])
+            self.write(kind, record)
 
     def deleted_fields(self, kind: ObjectKind, record: dict) -> dict:
         """The three fields a deleted object adds to its normal shape."""

@@ -199,3 +199,37 @@ def recover_secret(home: Home, vault_name: str, name: str) -> dict:
 
 def purge_secret(home: Home, vault_name: str, name: str) -> None:
     DataPlaneVault(home, vault_name).purge(SECRET, name)
+
+
+# --- backup and restore -----------------------------------------------------------------
+def backup_secret(home: Home, vault_name: str, name: str) -> bytes:
+    """One blob with every version of the secret, values in the sealed part only."""
+    from kvcli.core import backup
+
+    vault = DataPlaneVault(home, vault_name)
+    record = vault.active(SECRET, name)
+    key = sealing.load_key(home)
+    versions = [{**v, "value": sealing.unseal(key, v["value"], _seal_context(
+        record["name"], v["version"])).decode("utf-8")} for v in record["versions"]]
+    return backup.seal_object(home, kind=SECRET.noun, name=record["name"],
+                              source_vault=vault.name, geography=vault.geography,
+                              versions=len(versions),
+                              payload={"name": record["name"], "versions": versions})
+
+
+def restore_secret(home: Home, vault_name: str, blob: bytes) -> dict:
+    """Recreate the secret with its versions and ids, rewritten to the target vault."""
+    from kvcli.core import backup
+
+    vault = DataPlaneVault(home, vault_name)
+    _, payload = backup.open_object(home, blob, kind=SECRET.noun,
+                                    target_geography=vault.geography)
+    name = payload["name"]
+    with home.locked():
+        key = sealing.load_key(home, create=True)
+    versions = [{**v, "value": sealing.seal(key, v["value"].encode("utf-8"),
+                                            _seal_context(name, v["version"]))}
+                for v in payload["versions"]]
+    record = {"name": name, "versions": versions, "deleted": None}
+    vault.restore(SECRET, record)
+    return bundle(vault, record, versions[-1])
