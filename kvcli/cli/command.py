@@ -15,6 +15,7 @@ from typing import Annotated, Any, Callable, Optional
 
 import typer
 
+from kvcli.cli import console
 from kvcli.core.errors import KvError, UsageError
 
 GLOBAL_PANEL = "Global Arguments"
@@ -157,8 +158,17 @@ def command(app: typer.Typer, name: str, *, help: str, examples: tuple[str, ...]
         signature = inspect.signature(handler, eval_str=True)
 
         def run(**kwargs: Any) -> None:
+            from time import perf_counter
+
+            started = perf_counter()
             _begin({key: kwargs.pop(key) for key in GLOBAL_NAMES})
+            if current.debug:
+                from kvcli import __version__
+                from kvcli.store.paths import home_dir
+
+                console.debug(f"kvcli {__version__}; state home: {home_dir()}")
             emit(handler(**kwargs), table)
+            console.info(f"Command ran in {perf_counter() - started:.3f} seconds")
 
         run.__signature__ = signature.replace(  # type: ignore[attr-defined]
             parameters=[*signature.parameters.values(), *_global_parameters()])

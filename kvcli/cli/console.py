@@ -24,7 +24,15 @@ def warning(message: str) -> None:
 
 
 def info(message: str) -> None:
+    """Shown with --verbose or --debug, as az's INFO lines."""
     from kvcli.cli import command
 
     if command.current.verbose or command.current.debug:
         sys.stderr.write(f"INFO: {message}\n")
+
+
+def debug(message: str) -> None:
+    from kvcli.cli import command
+
+    if command.current.debug:
+        sys.stderr.write(f"DEBUG: {message}\n")

@@ -111,3 +111,13 @@ def test_account_show(kv, home):
 def test_options_before_and_after_subcommand_values(kv, rg):
     result = kv("group", "show", "-o", "tsv", "--query", "name", "-n", rg)
     assert result.stdout == "rg1\n"
+
+
+def test_verbose_and_debug_write_to_stderr_only(kv, rg):
+    verbose = kv("group", "show", "-n", rg, "--verbose")
+    assert verbose.json["name"] == rg
+    assert verbose.stderr.startswith("INFO: Command ran in ")
+    debug = kv("group", "show", "-n", rg, "--debug")
+    assert debug.stderr.startswith("DEBUG: kvcli ")
+    assert "INFO: Command ran in" in debug.stderr
+    assert kv("group", "show", "-n", rg).stderr == ""
