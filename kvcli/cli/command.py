@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Annotated, Any, Callable, Optional
 
 import typer
+from typer.core import TyperCommand
 
 from kvcli.cli import console
 from kvcli.core.errors import KvError, UsageError
@@ -150,6 +151,29 @@ def emit(result: Any, table: Callable | None = None) -> None:
         sys.stdout.flush()
 
 
+class SectionedCommand(TyperCommand):
+    """Plain-text help with az's argument sections (Arguments, Id Arguments, Global...)."""
+
+    def format_options(self, ctx: Any, formatter: Any) -> None:
+        sections: dict[str, list] = {}
+        for param in self.get_params(ctx):
+            record = param.get_help_record(ctx)
+            if record is None:
+                continue
+            panel = getattr(param, "rich_help_panel", None)
+            if panel is None and param.param_type_name == "argument":
+                panel = "Positional Arguments"
+            if "--help" in getattr(param, "opts", ()):
+                panel = GLOBAL_PANEL
+            sections.setdefault(panel or "Arguments", []).append(record)
+        order = sorted(sections, key=lambda title: (title == GLOBAL_PANEL,
+                                                    title != "Positional Arguments",
+                                                    title != "Arguments", title))
+        for title in order:
+            with formatter.section(title):
+                formatter.write_dl(sections[title])
+
+
 def command(app: typer.Typer, name: str, *, help: str, examples: tuple[str, ...] = (),
             table: Callable | None = None) -> Callable:
     """Register `handler` as `name`, with az's global arguments and rendering."""
@@ -178,7 +202,7 @@ def command(app: typer.Typer, name: str, *, help: str, examples: tuple[str, ...]
         if examples:
             # \b keeps Click from re-wrapping each example into one paragraph.
             epilog = "Examples:\n\n" + "\n\n".join(f"\b\n{e}" for e in examples)
-        app.command(name, help=help, epilog=epilog)(run)
+        app.command(name, help=help, epilog=epilog, cls=SectionedCommand)(run)
         return handler
 
     return register
