@@ -6,7 +6,6 @@ and nothing else, so start-up cost does not grow with the size of the command tr
 
 from __future__ import annotations
 
-import difflib
 import sys
 from importlib import import_module
 from typing import Any
@@ -32,32 +31,59 @@ ROOT_GROUPS = {
 
 
 class LazyGroup(TyperGroup):
-    """A group whose sub-commands are imported only when they are invoked or listed."""
+    """A group that builds a sub-command only when it is invoked or listed.
+
+    `lazy` names sub-groups living in other modules (imported on demand); `source` is the
+    Typer app whose own commands this group serves, each built from its declaration on
+    first use. Typer alone would build every command of a group before running one.
+    """
 
     lazy: dict[str, tuple[str, str, str]] = {}
+    source: typer.Typer | None = None
+
+    def _own(self) -> list:
+        return self.source.registered_commands if self.source is not None else []
 
     def list_commands(self, ctx: Any) -> list[str]:
-        return sorted({*self.commands, *self.lazy})
+        return sorted({*self.commands, *self.lazy, *(info.name for info in self._own())})
 
     def get_command(self, ctx: Any, name: str) -> Any:
-        if name not in self.commands and name in self.lazy:
-            module, attribute, _ = self.lazy[name]
-            sub_app = getattr(import_module(module), attribute)
-            command = typer.main.get_group(sub_app)
-            command.name = name
-            self.commands[name] = command
+        if name not in self.commands:
+            built = self._build(name)
+            if built is not None:
+                self.commands[name] = built
         return self.commands.get(name)
+
+    def _build(self, name: str) -> Any:
+        if name in self.lazy:
+            module, attribute, _ = self.lazy[name]
+            return group_from_app(getattr(import_module(module), attribute), name)
+        for info in self._own():
+            if info.name == name:
+                return typer.main.get_command_from_info(
+                    info, pretty_exceptions_short=True, rich_markup_mode=None)
+        return None
 
     def resolve_command(self, ctx: Any, args: list[str]) -> Any:
         name = args[0]
         if self.get_command(ctx, name) is None and not ctx.resilient_parsing:
             if name.startswith("-"):
                 raise UsageError(f"unrecognized arguments: {' '.join(args)}")
+            import difflib
+
             matches = difflib.get_close_matches(name, self.list_commands(ctx), n=1)
             hint = (f"Did you mean '{matches[0]}' ?",) if matches else ()
             raise UsageError(f"'{name}' is misspelled or not recognized by the system.",
                              recommendations=hint)
         return super().resolve_command(ctx, args)
+
+
+def group_from_app(sub_app: typer.Typer, name: str) -> LazyGroup:
+    """The click group for a kvcli command-group module, with nothing built yet."""
+    group = sub_app.info.cls(name=name, help=sub_app.info.help, context_settings=CONTEXT,
+                             no_args_is_help=True, rich_markup_mode=None)
+    group.source = sub_app
+    return group
 
 
 def lazy_group(table: dict[str, tuple[str, str, str]]) -> type[LazyGroup]:
