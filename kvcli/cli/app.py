@@ -24,6 +24,7 @@ ROOT_GROUPS = {
     "account": ("kvcli.cli.account", "app", "Show the subscription of this state home."),
     "backup": ("kvcli.cli.backup", "app", "Inspect kvcli backup blobs (kvcli extension)."),
     "clock": ("kvcli.cli.clock", "app", "Show or move kvcli's clock (retention, purge dates)."),
+    "config": ("kvcli.cli.config", "app", "Manage kvcli configuration."),
     "group": ("kvcli.cli.group", "app", "Manage resource groups."),
     "keyvault": ("kvcli.cli.vault", "app", "Manage Key Vault vaults, secrets, keys and "
                                             "certificates."),

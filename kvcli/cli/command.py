@@ -145,7 +145,8 @@ def emit(result: Any, table: Callable | None = None) -> None:
 
         result = apply_query(current.query, result)
     text = render(result, current.output, query_given=current.query is not None,
-                  table_transformer=table, color=False)
+                  table_transformer=table,
+                  color=current.output in ("jsonc", "yamlc") and console.stdout_color())
     if text:
         sys.stdout.write(text)
         sys.stdout.flush()

@@ -5,6 +5,7 @@ Machine output never goes through here; stdout is written plainly by `command.em
 
 from __future__ import annotations
 
+import os
 import sys
 
 
@@ -36,3 +37,19 @@ def debug(message: str) -> None:
 
     if command.current.debug:
         sys.stderr.write(f"DEBUG: {message}\n")
+
+
+def stdout_color() -> bool:
+    """Colour for `-o jsonc|yamlc`: stdout is a terminal, NO_COLOR (no-color.org) is unset
+    or empty, and `core.no_color` (KVCLI_/AZURE_CORE_NO_COLOR or the config file) is not
+    true. Piped output is never coloured, so scripts see plain json/yaml."""
+    try:
+        if not sys.stdout.isatty():
+            return False
+    except (AttributeError, ValueError):
+        return False
+    if os.environ.get("NO_COLOR"):
+        return False
+    from kvcli import config
+
+    return not config.is_true("core", "no_color")

@@ -11,7 +11,7 @@ from kvcli.cli import console
 from kvcli.cli.app import new_app
 from kvcli.cli.command import command
 from kvcli.cli.context import open_home
-from kvcli.cli.params import Tags
+from kvcli.cli.params import RequiredLocation, Tags
 from kvcli.core.errors import KvError
 
 app = new_app("Manage resource groups.")
@@ -36,11 +36,7 @@ def _group_table(result):
          examples=("Create a new resource group in the West US region:\n"
                    "    kvcli group create -l westus -n MyResourceGroup",),
          table=_group_table)
-def create_group(name: GroupName,
-                 location: Annotated[str, typer.Option(
-                     "--location", "-l", metavar="LOCATION",
-                     help="Location. Values from: `kvcli account list-locations`.")],
-                 tags: Tags = None):
+def create_group(name: GroupName, location: RequiredLocation, tags: Tags = None):
     return _groups().create_group(open_home(), name, location, tags)
 
 

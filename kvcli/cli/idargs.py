@@ -11,6 +11,8 @@ from typing import Annotated, Optional
 
 import typer
 
+from kvcli.cli.completers import vault_names
+from kvcli.cli.params import defaulted
 from kvcli.core.errors import KvError
 
 PANEL = "Id Arguments"
@@ -20,11 +22,14 @@ INCORRECT_USAGE = ("incorrect usage: --id ID | --vault-name/--hsm-name VAULT/HSM
 Id = Annotated[Optional[str], typer.Option(
     "--id", metavar="ID", rich_help_panel=PANEL,
     help="Id of the object. If specified all other 'Id' arguments should be omitted.")]
-VaultName = Annotated[Optional[str], typer.Option(
-    "--vault-name", metavar="NAME", rich_help_panel=PANEL,
-    help="Name of the Key Vault. Required if --id is not specified.")]
-RequiredVaultName = Annotated[str, typer.Option(
-    "--vault-name", metavar="NAME", rich_help_panel=PANEL, help="Name of the Key Vault.")]
+VaultName = defaulted(Optional[str], "--vault-name", key="vault", exclusive_with="id",
+                      metavar="NAME", rich_help_panel=PANEL, autocompletion=vault_names,
+                      help="Name of the Key Vault. Required if --id is not specified. Default: "
+                           "defaults.vault from `kvcli config`.")
+RequiredVaultName = defaulted(str, "--vault-name", key="vault", required=True, metavar="NAME",
+                              rich_help_panel=PANEL, autocompletion=vault_names,
+                              help="Name of the Key Vault. Required unless defaults.vault is "
+                                   "configured (`kvcli config set defaults.vault=<name>`).")
 Version = Annotated[Optional[str], typer.Option(
     "--version", "-v", metavar="VERSION", rich_help_panel=PANEL,
     help="The version of the object. If omitted, uses the latest version.")]

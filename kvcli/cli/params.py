@@ -11,6 +11,7 @@ from typing import Annotated, Any, Optional
 import typer
 from typer._click.types import ParamType
 
+from kvcli.cli import completers
 from kvcli.core.errors import UsageError
 
 # Flags az declares with nargs='?': given alone they mean "true" (see cli/argv.py).
@@ -104,14 +105,82 @@ TAGS = AzTags()
 Tags = Annotated[Optional[Any], typer.Option(
     "--tags", click_type=TAGS, metavar="TAGS",
     help='Space-separated tags: key[=value] [key[=value] ...]. Use "" to clear existing tags.')]
-ResourceGroup = Annotated[Optional[str], typer.Option(
-    "--resource-group", "-g", metavar="NAME",
-    help="Name of resource group. You can configure the default group using "
-         "`kvcli config set defaults.group=<name>`.")]
-Location = Annotated[Optional[str], typer.Option(
-    "--location", "-l", metavar="LOCATION",
-    help="Location. Values from: `kvcli account list-locations`. You can configure the "
-         "default location using `kvcli config set defaults.location=<location>`.")]
+
+
+def _configured(key: str) -> str | None:
+    """`defaults.<key>` from the environment or the config file; "" counts as unset."""
+    from kvcli import config
+
+    return config.effective("defaults", key) or None
+
+
+def _fill_from(key: str, *, exclusive_with: str | None = None) -> Any:
+    """An option callback: an omitted option takes the configured default, as az's
+    `configured_default`. Omitted options are processed after given ones, so a given
+    `exclusive_with` option (e.g. --id) is already in ctx.params and wins."""
+
+    def fill(ctx, param, value):
+        if value is None and not (exclusive_with and ctx.params.get(exclusive_with)):
+            return _configured(key)
+        return value
+
+    return fill
+
+
+def _require(ctx, param, value):
+    """The option is required unless a default is configured (the factory supplied it)."""
+    if value is None and not ctx.resilient_parsing:
+        from typer._click.exceptions import MissingParameter
+
+        raise MissingParameter(ctx=ctx, param=param)
+    return value
+
+
+def defaulted(annotation: Any, *decls: str, key: str, required: bool = False,
+              exclusive_with: str | None = None, **option: Any) -> Any:
+    """An option filled from `defaults.<key>` when omitted (command line > env > file).
+
+    Optional ones are used as `x: Opt = None`; required ones (`required=True`) take no `=`
+    default: their default comes from the config, and with none configured the option is
+    reported missing exactly as Click reports a required option.
+    """
+    if required:
+        return Annotated[annotation, typer.Option(
+            *decls, default_factory=lambda: _configured(key), callback=_require,
+            show_default=False, **option)]
+    return Annotated[annotation, typer.Option(
+        *decls, callback=_fill_from(key, exclusive_with=exclusive_with), **option)]
+
+
+GROUP_HELP = ("Name of resource group. You can configure the default group using "
+              "`kvcli config set defaults.group=<name>`.")
+LOCATION_HELP = ("Location. Values from: `kvcli account list-locations`. You can configure the "
+                 "default location using `kvcli config set defaults.location=<location>`.")
+VAULT_HELP = ("Name of the Key Vault. You can configure the default vault using "
+              "`kvcli config set defaults.vault=<name>`.")
+
+ResourceGroup = defaulted(Optional[str], "--resource-group", "-g", key="group", metavar="NAME",
+                          autocompletion=completers.group_names, help=GROUP_HELP)
+RequiredResourceGroup = defaulted(str, "--resource-group", "-g", key="group", required=True,
+                                  metavar="NAME", autocompletion=completers.group_names,
+                                  help=GROUP_HELP + " Required unless configured.")
+Location = defaulted(Optional[str], "--location", "-l", key="location", metavar="LOCATION",
+                     autocompletion=completers.location_names, help=LOCATION_HELP)
+RequiredLocation = defaulted(str, "--location", "-l", key="location", required=True,
+                             metavar="LOCATION", autocompletion=completers.location_names,
+                             help=LOCATION_HELP + " Required unless configured.")
+# `keyvault show|delete|... --name/-n`: completes vault names (no configured default: az
+# fills only --vault-name style arguments from defaults).
+VaultName = Annotated[str, typer.Option("--name", "-n", metavar="NAME",
+                                        autocompletion=completers.vault_names,
+                                        help="Name of the Vault.")]
+OptionalVaultName = Annotated[Optional[str], typer.Option(
+    "--name", "-n", metavar="NAME", autocompletion=completers.vault_names,
+    help="Name of the Vault.")]
+# `--vault-name` outside the Id Arguments (e.g. `keyvault backup-all`).
+RequiredVaultNameOption = defaulted(str, "--vault-name", key="vault", required=True,
+                                    metavar="NAME", autocompletion=completers.vault_names,
+                                    help=VAULT_HELP + " Required unless configured.")
 NoWait = Annotated[bool, typer.Option(
     "--no-wait", help="Do not wait for the long-running operation to finish.")]
 
