@@ -6,7 +6,7 @@ from kvcli.cli.app import new_app
 from kvcli.cli.command import command
 from kvcli.cli.context import open_home
 
-app = new_app("Show the subscription of this state home.")
+app = new_app()
 
 
 @command(app, "show", help="Get the details of the subscription of this state home.",

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import sys
 from importlib import import_module
+from dataclasses import dataclass, field
 from typing import Any
 
 import typer
@@ -19,34 +20,50 @@ from kvcli.core.errors import ExitCode, KvError, UsageError
 
 CONTEXT = {"help_option_names": ["-h", "--help"]}
 
-# command name -> (module, attribute, one-line help); the root's command table.
-ROOT_GROUPS = {
-    "account": ("kvcli.cli.account", "app", "Show the subscription of this state home."),
-    "backup": ("kvcli.cli.backup", "app", "Inspect kvcli backup blobs (kvcli extension)."),
-    "clock": ("kvcli.cli.clock", "app", "Show or move kvcli's clock (retention, purge dates)."),
-    "config": ("kvcli.cli.config", "app", "Manage kvcli configuration."),
-    "group": ("kvcli.cli.group", "app", "Manage resource groups."),
-    "keyvault": ("kvcli.cli.vault", "app", "Manage Key Vault vaults, secrets, keys and "
-                                            "certificates."),
+@dataclass(frozen=True)
+class GroupSpec:
+    """A command group: the module declaring its commands (imported only when one of them
+    is needed), its help, and its sub-groups."""
+
+    module: str | None
+    help: str
+    children: dict[str, "GroupSpec"] = field(default_factory=dict)
+
+
+# The command tree, as data. `kvcli keyvault secret show` walks it without importing
+# anything but kvcli.cli.secret.
+COMMAND_TREE = {
+    "account": GroupSpec("kvcli.cli.account", "Show the subscription of this state home."),
+    "backup": GroupSpec("kvcli.cli.backup",
+                        "Inspect kvcli backup blobs (kvcli extension; not in az)."),
+    "clock": GroupSpec("kvcli.cli.clock", "Show or move kvcli's clock. Retention and scheduled "
+                                          "purge dates follow it (kvcli extension)."),
+    "config": GroupSpec("kvcli.cli.config", "Manage kvcli configuration."),
+    "group": GroupSpec("kvcli.cli.group", "Manage resource groups."),
+    "keyvault": GroupSpec("kvcli.cli.vault", "Manage KeyVault keys, secrets, and certificates.",
+                          {"secret": GroupSpec("kvcli.cli.secret", "Manage secrets.")}),
 }
+ROOT_HELP = "kvcli: a local, offline twin of `az keyvault`."
 
 
 class LazyGroup(TyperGroup):
     """A group that builds a sub-command only when it is invoked or listed.
 
-    `lazy` names sub-groups living in other modules (imported on demand); `source` is the
-    Typer app whose own commands this group serves, each built from its declaration on
-    first use. Typer alone would build every command of a group before running one.
+    Typer alone would import every module and build every command of the tree before
+    running one; here a sub-group is made from its spec, and a command from its
+    declaration, on first use.
     """
 
-    lazy: dict[str, tuple[str, str, str]] = {}
-    source: typer.Typer | None = None
+    spec = GroupSpec(None, ROOT_HELP, COMMAND_TREE)
 
-    def _own(self) -> list:
-        return self.source.registered_commands if self.source is not None else []
+    def _declared(self) -> list:
+        if self.spec.module is None:
+            return []
+        return import_module(self.spec.module).app.registered_commands
 
     def list_commands(self, ctx: Any) -> list[str]:
-        return sorted({*self.commands, *self.lazy, *(info.name for info in self._own())})
+        return sorted({*self.commands, *self.spec.children,
+                       *(info.name for info in self._declared())})
 
     def get_command(self, ctx: Any, name: str) -> Any:
         if name not in self.commands:
@@ -56,11 +73,13 @@ class LazyGroup(TyperGroup):
         return self.commands.get(name)
 
     def _build(self, name: str) -> Any:
-        if name in self.lazy:
-            module, attribute, _ = self.lazy[name]
-            return group_from_app(getattr(import_module(module), attribute), name)
-        for info in self._own():
+        if name in self.spec.children:
+            return group_from_spec(self.spec.children[name], name)
+        for info in self._declared():
             if info.name == name:
+                from kvcli.cli.command import prepare
+
+                prepare(info.callback)
                 return typer.main.get_command_from_info(
                     info, pretty_exceptions_short=True, rich_markup_mode=None)
         return None
@@ -79,23 +98,17 @@ class LazyGroup(TyperGroup):
         return super().resolve_command(ctx, args)
 
 
-def group_from_app(sub_app: typer.Typer, name: str) -> LazyGroup:
-    """The click group for a kvcli command-group module, with nothing built yet."""
-    group = sub_app.info.cls(name=name, help=sub_app.info.help, context_settings=CONTEXT,
-                             no_args_is_help=True, rich_markup_mode=None)
-    group.source = sub_app
+def group_from_spec(spec: GroupSpec, name: str) -> LazyGroup:
+    """The click group for a spec, with nothing imported or built yet."""
+    group = LazyGroup(name=name, help=spec.help, context_settings=CONTEXT,
+                      no_args_is_help=True, rich_markup_mode=None)
+    group.spec = spec
     return group
 
 
-def lazy_group(table: dict[str, tuple[str, str, str]]) -> type[LazyGroup]:
-    return type("Lazy", (LazyGroup,), {"lazy": table})
-
-
-def new_app(help: str, lazy: dict[str, tuple[str, str, str]] | None = None) -> typer.Typer:
-    """A command group as kvcli builds them: az's -h, no rich tracebacks, help when bare."""
-    return typer.Typer(help=help, cls=lazy_group(lazy or {}), context_settings=CONTEXT,
-                       no_args_is_help=True, add_completion=False,
-                       pretty_exceptions_enable=False, rich_markup_mode=None)
+def new_app() -> typer.Typer:
+    """The registry a command-group module declares its commands on (see COMMAND_TREE)."""
+    return typer.Typer(add_completion=False, pretty_exceptions_enable=False)
 
 
 def _version(value: bool) -> None:
@@ -104,8 +117,7 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
-app = typer.Typer(help="kvcli: a local, offline twin of `az keyvault`.",
-                  cls=lazy_group(ROOT_GROUPS), context_settings=CONTEXT, no_args_is_help=True,
+app = typer.Typer(help=ROOT_HELP, cls=LazyGroup, context_settings=CONTEXT, no_args_is_help=True,
                   pretty_exceptions_enable=False, rich_markup_mode=None)
 
 

@@ -11,7 +11,7 @@ from kvcli.cli.command import command
 from kvcli.cli.context import open_home
 from kvcli.core.errors import KvError
 
-app = new_app("Inspect kvcli backup blobs (kvcli extension; not in az).")
+app = new_app()
 
 
 def read_blob(path: str) -> bytes:

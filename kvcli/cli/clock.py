@@ -12,7 +12,7 @@ from kvcli.cli.command import command
 from kvcli.cli.context import open_home
 from kvcli.cli.params import INT
 
-app = new_app("Show or move kvcli's clock. Retention and scheduled purge dates follow it.")
+app = new_app()
 
 
 def _clock_view(home) -> dict:

@@ -69,7 +69,8 @@ def _global_parameters() -> list[inspect.Parameter]:
     ]
 
 
-GLOBAL_NAMES = tuple(p.name for p in _global_parameters())
+GLOBAL_PARAMETERS = _global_parameters()
+GLOBAL_NAMES = tuple(p.name for p in GLOBAL_PARAMETERS)
 
 
 def _env_first(names: tuple[str, ...]) -> str | None:
@@ -175,13 +176,25 @@ class SectionedCommand(TyperCommand):
                 formatter.write_dl(sections[title])
 
 
+def prepare(run: Callable) -> None:
+    """Give a registered command its full signature, once, when it is first built.
+
+    Evaluating every handler's annotations at import would cost each invocation the price
+    of the whole group; only the command that runs (or is documented) pays it here.
+    """
+    handler = getattr(run, "kvcli_handler", None)
+    if handler is None or hasattr(run, "__signature__"):
+        return
+    signature = inspect.signature(handler, eval_str=True)
+    run.__signature__ = signature.replace(  # type: ignore[attr-defined]
+        parameters=[*signature.parameters.values(), *GLOBAL_PARAMETERS])
+
+
 def command(app: typer.Typer, name: str, *, help: str, examples: tuple[str, ...] = (),
             table: Callable | None = None) -> Callable:
     """Register `handler` as `name`, with az's global arguments and rendering."""
 
     def register(handler: Callable) -> Callable:
-        signature = inspect.signature(handler, eval_str=True)
-
         def run(**kwargs: Any) -> None:
             from time import perf_counter
 
@@ -195,8 +208,7 @@ def command(app: typer.Typer, name: str, *, help: str, examples: tuple[str, ...]
             emit(handler(**kwargs), table)
             console.info(f"Command ran in {perf_counter() - started:.3f} seconds")
 
-        run.__signature__ = signature.replace(  # type: ignore[attr-defined]
-            parameters=[*signature.parameters.values(), *_global_parameters()])
+        run.kvcli_handler = handler  # type: ignore[attr-defined]
         run.__doc__ = help
         run.__name__ = handler.__name__
         epilog = None

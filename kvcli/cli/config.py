@@ -9,7 +9,7 @@ import typer
 from kvcli.cli.app import new_app
 from kvcli.cli.command import command
 
-app = new_app("Manage kvcli configuration.")
+app = new_app()
 
 KEYS_HELP = ("Keys: core.output, core.only_show_errors, core.no_color, defaults.group, "
              "defaults.location, defaults.vault.")

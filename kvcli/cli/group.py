@@ -14,7 +14,7 @@ from kvcli.cli.context import open_home
 from kvcli.cli.params import RequiredLocation, Tags
 from kvcli.core.errors import KvError
 
-app = new_app("Manage resource groups.")
+app = new_app()
 
 GroupName = Annotated[str, typer.Option("--name", "-n", "--resource-group", "-g",
                                         metavar="NAME", help="Name of resource group.")]

@@ -16,7 +16,7 @@ from kvcli.cli.context import open_home
 from kvcli.cli.params import INT, Tags, choice, tristate
 from kvcli.core.errors import KvError
 
-app = new_app("Manage secrets.")
+app = new_app()
 
 TEXT_ENCODINGS = ("ascii", "utf-16be", "utf-16le", "utf-8")
 ENCODINGS = ("ascii", "base64", "hex", "utf-16be", "utf-16le", "utf-8")

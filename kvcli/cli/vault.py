@@ -12,9 +12,7 @@ from kvcli.cli.command import command
 from kvcli.cli.context import open_home
 from kvcli.cli.params import INT, Location, NoWait, ResourceGroup, Tags, choice, tristate
 
-app = new_app("Manage KeyVault keys, secrets, and certificates.", lazy={
-    "secret": ("kvcli.cli.secret", "app", "Manage secrets."),
-})
+app = new_app()
 
 NETWORK_PANEL = "Network Rule Arguments"
 VaultName = Annotated[str, typer.Option("--name", "-n", metavar="NAME",

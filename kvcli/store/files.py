@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 from pathlib import Path
 
 from kvcli.core.errors import StateError
@@ -46,6 +45,8 @@ def write_bytes_atomic(path: Path, data: bytes) -> None:
     A reader sees the old file or the new one, never a mix, and a kill -9 at any instant
     leaves the last committed version.
     """
+    import tempfile  # only writers pay for it
+
     ensure_dir(path.parent)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
