@@ -10,15 +10,13 @@ from kvcli.cli import console
 from kvcli.cli.app import new_app
 from kvcli.cli.command import command
 from kvcli.cli.context import open_home
-from kvcli.cli.params import INT, Location, NoWait, ResourceGroup, Tags, choice, tristate
+from kvcli.cli.params import (INT, Location, NoWait, OptionalVaultName, RequiredResourceGroup,
+                              RequiredVaultNameOption, ResourceGroup, Tags, VaultName, choice,
+                              tristate)
 
 app = new_app()
 
 NETWORK_PANEL = "Network Rule Arguments"
-VaultName = Annotated[str, typer.Option("--name", "-n", metavar="NAME",
-                                        help="Name of the Vault.")]
-OptionalVaultName = Annotated[Optional[str], typer.Option("--name", "-n", metavar="NAME",
-                                                          help="Name of the Vault.")]
 Retention = Annotated[Optional[int], typer.Option(
     "--retention-days", click_type=INT, metavar="DAYS",
     help="Soft delete data retention days. It accepts >=7 and <=90. Fixed once the vault "
@@ -81,8 +79,7 @@ def _vault_table(result):
          table=_vault_table)
 def create_vault(
     name: VaultName,
-    resource_group: Annotated[str, typer.Option(
-        "--resource-group", "-g", metavar="NAME", help="Name of resource group.")],
+    resource_group: RequiredResourceGroup,
     location: Location = None,
     retention_days: Retention = None,
     enable_purge_protection: PurgeProtection = None,
@@ -246,8 +243,6 @@ def _require_name(name: str | None) -> str:
 BackupDir = Annotated[str, typer.Option("--dir", metavar="DIR",
                                         help="Directory holding one blob per object and "
                                              "manifest.json.")]
-BackupVault = Annotated[str, typer.Option("--vault-name", metavar="NAME",
-                                          help="Name of the Key Vault.")]
 
 
 def _progress(description: str):
@@ -275,7 +270,7 @@ def _stepper(progress):
          "encrypted blob per object plus a manifest, in a directory.",
          examples=("Back up a whole vault:\n"
                    "    kvcli keyvault backup-all --vault-name MyVault --dir ./myvault-backup",))
-def backup_all(vault_name: BackupVault, dir: BackupDir):
+def backup_all(vault_name: RequiredVaultNameOption, dir: BackupDir):
     from pathlib import Path
 
     from kvcli.core import vault_backup
@@ -292,7 +287,7 @@ def backup_all(vault_name: BackupVault, dir: BackupDir):
          examples=("Restore a whole vault's backup into another vault:\n"
                    "    kvcli keyvault restore-all --vault-name OtherVault "
                    "--dir ./myvault-backup",))
-def restore_all(vault_name: BackupVault, dir: BackupDir):
+def restore_all(vault_name: RequiredVaultNameOption, dir: BackupDir):
     from pathlib import Path
 
     from kvcli.cli.command import emit

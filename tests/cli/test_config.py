@@ -142,8 +142,6 @@ def test_jsonc_is_plain_when_piped(kv):
     assert "\x1b" not in kv("clock", "show", "-o", "jsonc").stdout
 
 
-@pytest.mark.xfail(reason="needs `resource_group: RequiredResourceGroup` in kvcli/cli/vault.py "
-                          "create_vault (issue 5)", strict=False)
 def test_keyvault_create_takes_the_configured_group(kv):
     kv("config", "set", "defaults.group=cfg-rg")
     kv("group", "create", "-n", "cfg-rg", "-l", "eastus")
