@@ -8,7 +8,6 @@ sub-command, as in az), validates them before the handler runs, and renders the 
 from __future__ import annotations
 
 import inspect
-import os
 import sys
 from dataclasses import dataclass
 from typing import Annotated, Any, Callable, Optional
@@ -20,9 +19,6 @@ from kvcli.cli import console
 from kvcli.core.errors import KvError, UsageError
 
 GLOBAL_PANEL = "Global Arguments"
-OUTPUT_ENV = ("KVCLI_CORE_OUTPUT", "AZURE_CORE_OUTPUT")
-ONLY_ERRORS_ENV = ("KVCLI_CORE_ONLY_SHOW_ERRORS", "AZURE_CORE_ONLY_SHOW_ERRORS")
-TRUE_WORDS = ("1", "true", "yes", "on")
 
 
 @dataclass
@@ -73,33 +69,18 @@ GLOBAL_PARAMETERS = _global_parameters()
 GLOBAL_NAMES = tuple(p.name for p in GLOBAL_PARAMETERS)
 
 
-def _env_first(names: tuple[str, ...]) -> str | None:
-    for name in names:
-        value = os.environ.get(name)
-        if value:
-            return value
-    return None
-
-
 def _resolve_output(explicit: str | None) -> str:
     from kvcli.output.formats import OUTPUT_FORMATS
 
-    value = explicit or _env_first(OUTPUT_ENV) or _config_value("core", "output") or "json"
+    from kvcli import config
+
+    value = explicit or config.effective("core", "output") or "json"
     value = value.lower()
     if value not in OUTPUT_FORMATS:
         path = command_path()
         raise UsageError(f"{path}: '{value}' is not a valid value for '--output'. Allowed "
                          f"values: {', '.join(OUTPUT_FORMATS)}.")
     return value
-
-
-def _config_value(section: str, key: str) -> str | None:
-    """The home's config file, read only when no flag or environment variable decided."""
-    try:
-        from kvcli.config import read_value
-    except ImportError:
-        return None
-    return read_value(section, key)
 
 
 def command_path() -> str:
@@ -113,9 +94,9 @@ def command_path() -> str:
 def _begin(options: dict) -> None:
     """Validate and record the global arguments before the handler runs."""
     global current
-    only = options["only_show_errors"] or (
-        (_env_first(ONLY_ERRORS_ENV) or _config_value("core", "only_show_errors") or "")
-        .lower() in TRUE_WORDS)
+    from kvcli import config
+
+    only = options["only_show_errors"] or config.is_true("core", "only_show_errors")
     current = Invocation(output=_resolve_output(options["output"]),
                          only_show_errors=only, verbose=options["verbose"],
                          debug=options["debug"])
