@@ -51,8 +51,6 @@ def test_vault_names_complete_for_vault_name(populated):
         "alpha-vault", "alpine-vault"]
 
 
-@pytest.mark.xfail(reason="needs the shared VaultName/OptionalVaultName of params.py in "
-                          "kvcli/cli/vault.py (issue 5)", strict=False)
 def test_vault_names_complete_for_keyvault_name(populated):
     assert complete_bash("kvcli keyvault show -n alp") == ["alpha-vault", "alpine-vault"]
     assert complete_bash("kvcli keyvault recover --name b") == ["beta-vault"]
