@@ -8,8 +8,7 @@ from __future__ import annotations
 
 import sys
 from importlib import import_module
-from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 import typer
 from typer._click import exceptions as click_exc
@@ -20,14 +19,13 @@ from kvcli.core.errors import ExitCode, KvError, UsageError
 
 CONTEXT = {"help_option_names": ["-h", "--help"]}
 
-@dataclass(frozen=True)
-class GroupSpec:
+class GroupSpec(NamedTuple):
     """A command group: the module declaring its commands (imported only when one of them
     is needed), its help, and its sub-groups."""
 
     module: str | None
     help: str
-    children: dict[str, "GroupSpec"] = field(default_factory=dict)
+    children: dict[str, "GroupSpec"] = {}  # never mutated
 
 
 # The command tree, as data. `kvcli keyvault secret show` walks it without importing

@@ -6,8 +6,7 @@ validator rules and wording (`process_*_namespace` / `validate_vault_or_hsm`).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Annotated, Optional
+from typing import Annotated, NamedTuple, Optional
 
 import typer
 
@@ -43,8 +42,7 @@ def name_option(noun: str, *, required: bool = False):
                                               help=f"Name of the {noun}.{hint}")]
 
 
-@dataclass(frozen=True)
-class Target:
+class Target(NamedTuple):
     vault_name: str
     name: str | None
     version: str | None

@@ -6,14 +6,13 @@ the host's first label and the name from the second path segment.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 from urllib.parse import urlparse
 
 from kvcli.core.errors import UsageError
 
 
-@dataclass(frozen=True)
-class ObjectId:
+class ObjectId(NamedTuple):
     vault_name: str
     collection: str | None
     name: str | None

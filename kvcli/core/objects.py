@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from kvcli.core import lifecycle, messages
 from kvcli.core.lifecycle import State
@@ -20,8 +20,7 @@ from kvcli.store.home import Home
 _OBJECT_NAME = re.compile(r"^[0-9a-zA-Z-]{1,127}$")
 
 
-@dataclass(frozen=True)
-class ObjectKind:
+class ObjectKind(NamedTuple):
     collection: str
     deleted_collection: str
     noun: str
