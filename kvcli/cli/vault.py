@@ -62,6 +62,15 @@ def _vaults():
     return vaults
 
 
+def _lists_vaults(resource_type: str | None) -> bool:
+    """az's --resource-type: vaults and HSMs by default; kvcli has no managed HSMs."""
+    from kvcli.core.errors import KvError
+
+    if resource_type is not None and resource_type not in ("vault", "hsm"):
+        raise KvError(f"Unsupported resource type: {resource_type}")
+    return resource_type != "hsm"
+
+
 def _vault_table(result):
     rows = result if isinstance(result, list) else [result]
     return [{"Location": r["location"], "Name": r["name"],
@@ -139,11 +148,7 @@ def list_vaults(resource_group: ResourceGroup = None,
                     "--resource-type", metavar="TYPE",
                     help="When --resource-type is not present the command will list all "
                          "Vaults. Possible values: vault, hsm.")] = None):
-    from kvcli.core.errors import KvError
-
-    if resource_type is not None and resource_type not in ("vault", "hsm"):
-        raise KvError(f"Unsupported resource type: {resource_type}")
-    if resource_type == "hsm":
+    if not _lists_vaults(resource_type):
         return []
     return _vaults().list_vaults(open_home(), resource_group)
 
@@ -196,11 +201,7 @@ def list_deleted_vaults(resource_type: Annotated[Optional[str], typer.Option(
         "--resource-type", metavar="TYPE",
         help="When --resource-type is not present the command will list all deleted Vaults. "
              "Possible values: vault, hsm.")] = None):
-    from kvcli.core.errors import KvError
-
-    if resource_type is not None and resource_type not in ("vault", "hsm"):
-        raise KvError(f"Unsupported resource type: {resource_type}")
-    if resource_type == "hsm":
+    if not _lists_vaults(resource_type):
         return []
     return _vaults().list_deleted_vaults(open_home())
 

@@ -271,9 +271,7 @@ def update_vault(home: Home, name: str, resource_group: str | None = None, *,
             record["networkAcls"]["defaultAction"] = default_action
         if bypass is not None:
             record["networkAcls"]["bypass"] = bypass
-        record["lastModifiedAt"] = to_stamp(home.clock.now())
-        record["lastModifiedBy"] = home.user_name
-        files.write_json(paths.vault_file(home.root, name), record)
+        _save_modified(home, record)
     return vault_view(home, record)
 
 
@@ -288,6 +286,13 @@ def soft_delete_vaults_of_group(home: Home, group_name: str) -> None:
     for record in _all_vaults(home):
         if not record.get("deleted") and record["resourceGroup"].lower() == group_name.lower():
             _soft_delete(home, record)
+
+
+def _save_modified(home: Home, record: dict) -> None:
+    """Stamp ARM's lastModified* fields and store the vault."""
+    record["lastModifiedAt"] = to_stamp(home.clock.now())
+    record["lastModifiedBy"] = home.user_name
+    files.write_json(paths.vault_file(home.root, record["name"]), record)
 
 
 def _soft_delete(home: Home, record: dict) -> None:
@@ -312,9 +317,7 @@ def recover_vault(home: Home, name: str, resource_group: str | None = None,
             raise messages.deleted_vault_group_mismatch(name, record["resourceGroup"])
         load_group(home, record["resourceGroup"])
         lifecycle.recover(record)
-        record["lastModifiedAt"] = to_stamp(home.clock.now())
-        record["lastModifiedBy"] = home.user_name
-        files.write_json(paths.vault_file(home.root, name), record)
+        _save_modified(home, record)
     return vault_view(home, record)
 
 
