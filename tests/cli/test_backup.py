@@ -180,3 +180,35 @@ def test_backup_all_and_restore_all(kv, rg, vault, tmp_path):
                  str(tmp_path / "none"))
     assert missing.exit_code == 1
     assert "No such file or directory" in missing.stderr
+
+
+def test_backup_all_shows_progress_only_on_a_terminal(kv, vault, tmp_path, home):
+    """A rich progress line goes to an interactive stderr; piped runs stay silent."""
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    kv("keyvault", "secret", "set", "--vault-name", vault, "-n", "p1", "--value", "x")
+    args = [sys.executable, "-m", "kvcli", "keyvault", "backup-all", "--vault-name", vault,
+            "-o", "none"]
+    piped = subprocess.run([*args, "--dir", str(tmp_path / "piped")], capture_output=True,
+                           text=True, env=os.environ.copy())
+    assert (piped.returncode, piped.stderr) == (0, "")
+    controller, terminal = pty.openpty()
+    proc = subprocess.run([*args, "--dir", str(tmp_path / "tty")], stdout=subprocess.PIPE,
+                          stderr=terminal, env={**os.environ, "TERM": "xterm"})
+    os.close(terminal)
+    shown = b""
+    while True:
+        try:
+            chunk = os.read(controller, 4096)
+        except OSError:
+            break
+        if not chunk:
+            break
+        shown += chunk
+    os.close(controller)
+    assert proc.returncode == 0
+    assert b"Backing up" in shown
+    assert (tmp_path / "tty" / "manifest.json").exists()

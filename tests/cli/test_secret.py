@@ -300,3 +300,13 @@ def test_values_are_encrypted_at_rest(kv, vault, home):
     assert oct(home.stat().st_mode & 0o777) == "0o700"
     stored = json.loads((home / "vaults" / "vault1" / "secrets" / "plain.json").read_text())
     assert set(stored["versions"][0]["value"]) == {"nonce", "data"}
+
+
+def test_recovery_id_and_vault_uri_forms_of_id(kv, vault, secret):
+    deleted = kv("keyvault", "secret", "delete", "--vault-name", vault, "-n", "s1").json
+    shown = kv("keyvault", "secret", "show-deleted", "--id", deleted["recoveryId"])
+    assert shown.json["name"] == "s1"
+    recovered = kv("keyvault", "secret", "recover", "--id", deleted["recoveryId"])
+    assert recovered.exit_code == 0
+    assert kv("keyvault", "secret", "show", "--id",
+              "https://vault1.vault.azure.net/secrets/s1").json["value"] == "hunter3"
