@@ -9,6 +9,7 @@ import typer
 from kvcli.cli import console
 from kvcli.cli.app import new_app
 from kvcli.cli.command import command
+from kvcli.cli.completers import location_names
 from kvcli.cli.context import open_home
 from kvcli.cli.params import (INT, Location, NoWait, OptionalVaultName, RequiredResourceGroup,
                               RequiredVaultNameOption, ResourceGroup, Tags, VaultName, choice,
@@ -49,6 +50,11 @@ DefaultAction = Annotated[Optional[str], typer.Option(
 Bypass = Annotated[Optional[str], typer.Option(
     "--bypass", click_type=choice("AzureServices", "None"), metavar="{AzureServices, None}",
     rich_help_panel=NETWORK_PANEL, help="Bypass traffic for space-separated uses.")]
+# Where a vault was deleted is a fact to look up, not a preference: defaults.location is not
+# applied, so a configured default never hides a vault deleted in another region.
+DeletedLocation = Annotated[Optional[str], typer.Option(
+    "--location", "-l", metavar="LOCATION", autocompletion=location_names,
+    help="Location of the deleted vault. Found by name when omitted.")]
 DELETE_WARNING = (
     "Warning! If you have soft-delete protection enabled on this key vault, you will not be "
     "able to reuse this key vault name until the key vault has been purged from the soft "
@@ -209,7 +215,7 @@ def list_deleted_vaults(resource_type: Annotated[Optional[str], typer.Option(
 @command(app, "show-deleted", help="Show details of a deleted Vault.",
          examples=("Show the details of a soft-deleted key vault:\n"
                    "    kvcli keyvault show-deleted --name MyKeyVault",))
-def show_deleted_vault(name: OptionalVaultName = None, location: Location = None):
+def show_deleted_vault(name: OptionalVaultName = None, location: DeletedLocation = None):
     return _vaults().show_deleted_vault(open_home(), _require_name(name), location)
 
 
@@ -218,7 +224,7 @@ def show_deleted_vault(name: OptionalVaultName = None, location: Location = None
          examples=("Recover a soft-deleted key vault:\n"
                    "    kvcli keyvault recover --name MyKeyVault",))
 def recover_vault(name: OptionalVaultName = None, resource_group: ResourceGroup = None,
-                  location: Location = None, no_wait: NoWait = False):
+                  location: DeletedLocation = None, no_wait: NoWait = False):
     result = _vaults().recover_vault(open_home(), _require_name(name), resource_group, location)
     return None if no_wait else result
 
@@ -227,7 +233,7 @@ def recover_vault(name: OptionalVaultName = None, resource_group: ResourceGroup 
          "protection until the scheduled purge date.",
          examples=("Purge a soft-deleted key vault:\n"
                    "    kvcli keyvault purge --name MyKeyVault",))
-def purge_vault(name: OptionalVaultName = None, location: Location = None,
+def purge_vault(name: OptionalVaultName = None, location: DeletedLocation = None,
                 no_wait: NoWait = False):
     _vaults().purge_vault(open_home(), _require_name(name), location)
 

@@ -252,3 +252,11 @@ def test_group_delete_soft_deletes_vaults(kv, rg, vault):
     assert kv("keyvault", "recover", "-n", vault).exit_code == 3
     kv("group", "create", "-n", rg, "-l", "eastus")
     assert kv("keyvault", "recover", "-n", vault).exit_code == 0
+
+
+def test_configured_location_does_not_hide_deleted_vaults(kv, rg, vault):
+    kv("config", "set", "defaults.location=westus")
+    kv("keyvault", "delete", "-n", vault, "--only-show-errors")
+    assert kv("keyvault", "show-deleted", "-n", vault).json["properties"]["location"] == "eastus"
+    assert kv("keyvault", "show-deleted", "-n", vault, "-l", "westus").exit_code == 3
+    assert kv("keyvault", "recover", "-n", vault).exit_code == 0
