@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from typing import Annotated, Optional
 
 import typer
@@ -68,6 +69,21 @@ def _vaults():
     return vaults
 
 
+@contextmanager
+def _validator_lookup(code: str, *, applies: bool):
+    """az does some lookups in argument validators, where a failing service call is a usage
+    error (exit 2): the resource group when `create` has no -l, the deleted vault when
+    `recover`/`purge` get -l."""
+    from kvcli.core.errors import ExitCode, ServiceError
+
+    try:
+        yield
+    except ServiceError as error:
+        if applies and error.code == code:
+            error.exit_code = ExitCode.USAGE
+        raise
+
+
 def _lists_vaults(resource_type: str | None) -> bool:
     """az's --resource-type: vaults and HSMs by default; kvcli has no managed HSMs."""
     from kvcli.core.errors import KvError
@@ -113,9 +129,7 @@ def create_vault(
     bypass: Bypass = None,
     no_wait: NoWait = False,
 ):
-    from kvcli.core.errors import ExitCode, ServiceError
-
-    try:
+    with _validator_lookup("ResourceGroupNotFound", applies=location is None):
         result = _vaults().create_vault(
             open_home(), name=name, resource_group=resource_group, location=location,
             retention_days=90 if retention_days is None else retention_days,
@@ -128,12 +142,6 @@ def create_vault(
             enabled_for_template_deployment=enabled_for_template_deployment,
             public_network_access=public_network_access, default_action=default_action,
             bypass=bypass)
-    except ServiceError as error:
-        # Without -l, az reads the group's location in an argument validator, and a failing
-        # validator is a usage error (exit 2) in az.
-        if location is None and error.code == "ResourceGroupNotFound":
-            error.exit_code = ExitCode.USAGE
-        raise
     return None if no_wait else result
 
 
@@ -225,7 +233,9 @@ def show_deleted_vault(name: OptionalVaultName = None, location: DeletedLocation
                    "    kvcli keyvault recover --name MyKeyVault",))
 def recover_vault(name: OptionalVaultName = None, resource_group: ResourceGroup = None,
                   location: DeletedLocation = None, no_wait: NoWait = False):
-    result = _vaults().recover_vault(open_home(), _require_name(name), resource_group, location)
+    with _validator_lookup("ResourceNotFound", applies=location is not None):
+        result = _vaults().recover_vault(open_home(), _require_name(name), resource_group,
+                                         location)
     return None if no_wait else result
 
 
@@ -235,7 +245,8 @@ def recover_vault(name: OptionalVaultName = None, resource_group: ResourceGroup 
                    "    kvcli keyvault purge --name MyKeyVault",))
 def purge_vault(name: OptionalVaultName = None, location: DeletedLocation = None,
                 no_wait: NoWait = False):
-    _vaults().purge_vault(open_home(), _require_name(name), location)
+    with _validator_lookup("ResourceNotFound", applies=location is not None):
+        _vaults().purge_vault(open_home(), _require_name(name), location)
 
 
 def _require_name(name: str | None) -> str:

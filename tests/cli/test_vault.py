@@ -260,3 +260,15 @@ def test_configured_location_does_not_hide_deleted_vaults(kv, rg, vault):
     assert kv("keyvault", "show-deleted", "-n", vault).json["properties"]["location"] == "eastus"
     assert kv("keyvault", "show-deleted", "-n", vault, "-l", "westus").exit_code == 3
     assert kv("keyvault", "recover", "-n", vault).exit_code == 0
+
+
+def test_location_given_to_recover_or_purge_is_checked_like_az_validator(kv, rg, vault):
+    kv("keyvault", "delete", "-n", vault, "--only-show-errors")
+    for verb in ("recover", "purge"):
+        wrong = kv("keyvault", verb, "-n", vault, "-l", "westus")
+        assert wrong.exit_code == 2, verb
+        assert wrong.stderr.startswith("ERROR: (ResourceNotFound) The Resource "
+                                       "'Microsoft.KeyVault/locations/westus/deletedVaults/")
+    shown = kv("keyvault", "show-deleted", "-n", vault, "-l", "westus")
+    assert shown.exit_code == 3
+    assert kv("keyvault", "recover", "-n", vault, "-l", "East US").exit_code == 0
