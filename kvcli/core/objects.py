@@ -81,10 +81,22 @@ class DataPlaneVault:
         """The stored object, active or soft-deleted; None once gone (purged or expired)."""
         if not _OBJECT_NAME.match(name):
             return None
-        record = files.read_json(self._file(kind, name))
+        path = self._file(kind, name)
+        record = files.read_json(path)
         if lifecycle.state_of(record, self.home.clock.now()) is State.GONE:
+            if record is not None:
+                self._purge_expired(path)
             return None
         return record
+
+    def _purge_expired(self, path) -> None:
+        """Past its scheduled purge date an object is purged for good, whatever the clock
+        does later."""
+        with self.home.locked():
+            record = files.read_json(path)
+            if record is not None and lifecycle.state_of(
+                    record, self.home.clock.now()) is State.GONE:
+                files.remove(path)
 
     def active(self, kind: ObjectKind, name: str, *, show: bool = False) -> dict:
         record = self.read(kind, name)
@@ -125,6 +137,8 @@ class DataPlaneVault:
             record = files.read_json(directory / entry)
             if lifecycle.state_of(record, now) is not State.GONE:
                 records.append(record)
+            elif record is not None:
+                self._purge_expired(directory / entry)
         return records
 
     # --- lifecycle --------------------------------------------------------------------

@@ -25,8 +25,19 @@ def read_vault(home: Home, name: str) -> dict | None:
     """The stored vault, active or soft-deleted; None once purged or past its purge date."""
     record = files.read_json(paths.vault_file(home.root, name))
     if lifecycle.state_of(record, home.clock.now()) is State.GONE:
+        if record is not None:
+            _purge_expired(home, name)
         return None
     return record
+
+
+def _purge_expired(home: Home, name: str) -> None:
+    """The clock has passed the scheduled purge date: purge for good, so that moving the
+    clock back later cannot bring the vault back."""
+    with home.locked():
+        record = files.read_json(paths.vault_file(home.root, name))
+        if record is not None and lifecycle.state_of(record, home.clock.now()) is State.GONE:
+            _discard_vault_dir(home, name)
 
 
 def active_vault(home: Home, name: str, resource_group: str | None = None) -> dict:
@@ -66,6 +77,8 @@ def _all_vaults(home: Home) -> list[dict]:
         record = files.read_json(directory / entry / "vault.json")
         if lifecycle.state_of(record, now) is not State.GONE:
             records.append(record)
+        elif record is not None:
+            _purge_expired(home, entry)
     return records
 
 

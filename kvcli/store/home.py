@@ -22,6 +22,7 @@ class Home:
     def __init__(self, root: Path, meta: dict) -> None:
         self.root = root
         self.meta = meta
+        self._lock_depth = 0
 
     @classmethod
     def open(cls, root: Path | None = None) -> "Home":
@@ -86,13 +87,21 @@ class Home:
         """Serialise a change against every other kvcli process on this home.
 
         The home document is re-read under the lock so a change never rests on a stale copy.
+        Re-entrant: a change made while this process already holds the lock shares it.
         """
-        with lock.exclusive(paths.lock_file(self.root)):
-            fresh = files.read_json(paths.home_file(self.root))
-            if fresh is not None:
-                self._check_format(paths.home_file(self.root), fresh)
-                self.meta = fresh
+        if self._lock_depth:
             yield self
+            return
+        with lock.exclusive(paths.lock_file(self.root)):
+            self._lock_depth = 1
+            try:
+                fresh = files.read_json(paths.home_file(self.root))
+                if fresh is not None:
+                    self._check_format(paths.home_file(self.root), fresh)
+                    self.meta = fresh
+                yield self
+            finally:
+                self._lock_depth = 0
 
     def save_meta(self) -> None:
         files.write_json(paths.home_file(self.root), self.meta)

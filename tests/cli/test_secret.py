@@ -310,3 +310,13 @@ def test_recovery_id_and_vault_uri_forms_of_id(kv, vault, secret):
     assert recovered.exit_code == 0
     assert kv("keyvault", "secret", "show", "--id",
               "https://vault1.vault.azure.net/secrets/s1").json["value"] == "hunter3"
+
+
+def test_expired_secret_stays_purged_when_the_clock_goes_back(kv, vault, secret):
+    kv("keyvault", "secret", "delete", "--vault-name", vault, "-n", "s1")
+    kv("clock", "advance", "--days", "90")
+    assert kv("keyvault", "secret", "show-deleted", "--vault-name", vault,
+              "-n", "s1").exit_code == 1
+    kv("clock", "reset")
+    assert kv("keyvault", "secret", "list-deleted", "--vault-name", vault).json == []
+    assert kv("keyvault", "secret", "recover", "--vault-name", vault, "-n", "s1").exit_code == 1

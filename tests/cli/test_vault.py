@@ -272,3 +272,15 @@ def test_location_given_to_recover_or_purge_is_checked_like_az_validator(kv, rg,
     shown = kv("keyvault", "show-deleted", "-n", vault, "-l", "westus")
     assert shown.exit_code == 3
     assert kv("keyvault", "recover", "-n", vault, "-l", "East US").exit_code == 0
+
+
+def test_automatic_purge_is_for_good_even_if_the_clock_goes_back(kv, rg, vault):
+    kv("keyvault", "secret", "set", "--vault-name", vault, "-n", "inside", "--value", "x")
+    kv("keyvault", "delete", "-n", vault, "--only-show-errors")
+    kv("clock", "advance", "--days", "91")
+    assert kv("keyvault", "list-deleted").json == []
+    kv("clock", "reset")
+    assert kv("keyvault", "list-deleted").json == []
+    assert kv("keyvault", "recover", "-n", vault).exit_code == 1
+    assert kv("keyvault", "create", "-n", vault, "-g", rg).exit_code == 0
+    assert kv("keyvault", "secret", "list", "--vault-name", vault).json == []
