@@ -9,18 +9,8 @@ import typer
 from kvcli.cli.app import new_app
 from kvcli.cli.command import command
 from kvcli.cli.context import open_home
-from kvcli.core.errors import KvError
 
 app = new_app()
-
-
-def read_blob(path: str) -> bytes:
-    """Read a backup file, failing with az's own text when it is missing."""
-    try:
-        with open(path, "rb") as handle:
-            return handle.read()
-    except OSError as error:
-        raise KvError(f"[Errno {error.errno}] {error.strerror}: '{path}'") from None
 
 
 @command(app, "inspect", help="Show a backup blob's authenticated header: kind, name, source "
@@ -32,7 +22,7 @@ def inspect_blob(file: Annotated[str, typer.Argument(metavar="FILE",
     from kvcli.core import backup
     from kvcli.core.timeutil import data_plane
 
-    blob = read_blob(file)
+    blob = backup.read_blob_file(file)
     header, _ = backup.read_header(blob)
     return {
         "created": data_plane(header.get("created")),

@@ -14,7 +14,7 @@ from kvcli.cli.app import new_app
 from kvcli.cli.command import command
 from kvcli.cli.context import open_home
 from kvcli.cli.params import INT, Tags, choice, tristate
-from kvcli.core.errors import KvError
+from kvcli.core.errors import KvError, file_error
 
 app = new_app()
 
@@ -76,7 +76,7 @@ def _read_value_file(path: str, encoding: str) -> str:
         with open(path, "rb") as handle:
             raw = handle.read()
     except OSError as error:
-        raise KvError(f"[Errno {error.errno}] {error.strerror}: '{path}'") from None
+        raise file_error(error, path) from None
     except (UnicodeDecodeError, UnicodeEncodeError):
         raise KvError(f"Unable to decode file '{path}' with '{encoding}' encoding.") from None
     if encoding == "base64":
@@ -302,7 +302,7 @@ def restore(file: Annotated[str, typer.Option("--file", "-f", metavar="PATH",
                                                help="Local secret backup from which to "
                                                     "restore secret.")],
             id: idargs.Id = None, vault_name: idargs.VaultName = None):
-    from kvcli.cli.backup import read_blob
+    from kvcli.core.backup import read_blob_file
 
     target = idargs.resolve(id, vault_name, needs_name=False)
-    return _secrets().restore_secret(open_home(), target.vault_name, read_blob(file))
+    return _secrets().restore_secret(open_home(), target.vault_name, read_blob_file(file))

@@ -29,6 +29,17 @@ _MAX_HEADER = 64 * 1024
 _PREFIX = len(MARKER) + 1 + _LENGTH.size
 
 
+def read_blob_file(path: object) -> bytes:
+    """Read a backup file, failing with az's own text when it is missing or unreadable."""
+    from kvcli.core.errors import file_error
+
+    try:
+        with open(path, "rb") as handle:  # type: ignore[arg-type]
+            return handle.read()
+    except OSError as error:
+        raise file_error(error, path) from None
+
+
 def _corrupt(detail: str = "") -> ServiceError:
     """GUESS: Key Vault's 400 for a blob it cannot read (az-reference §6)."""
     message = "Backup blob contains invalid or corrupt version."

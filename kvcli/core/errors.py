@@ -70,5 +70,10 @@ class ServiceError(KvError):
         return lines
 
 
+def file_error(error: OSError, path: object) -> KvError:
+    """A local file that cannot be read, in the words az prints (`[Errno 2] No such ...`)."""
+    return KvError(f"[Errno {error.errno}] {error.strerror}: '{path}'")
+
+
 class StateError(KvError):
     """The state home is unreadable, damaged or from a newer kvcli; never overwritten."""

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from kvcli.core.errors import KvError
+from kvcli.core.errors import KvError, file_error
 from kvcli.core.timeutil import data_plane, to_stamp
 from kvcli.store import files
 from kvcli.store.home import Home
@@ -46,12 +46,14 @@ def backup_all(home: Home, vault_name: str, directory: Path,
     from kvcli.core.objects import DataPlaneVault
 
     vault = DataPlaneVault(home, vault_name)
-    plan = [(kind, name) for kind, make in KINDS.items() for name in make().names(home, vault.name)]
+    kinds = {kind: make() for kind, make in KINDS.items()}
+    plan = [(kind, name) for kind, handler in kinds.items()
+            for name in handler.names(home, vault.name)]
     entries = []
     for kind, name in plan:
         if on_object:
             on_object(kind, name)
-        blob = KINDS[kind]().backup(home, vault.name, name)
+        blob = kinds[kind].backup(home, vault.name, name)
         file_name = f"{kind}-{name.lower()}.kvbackup"
         files.write_bytes_atomic(directory / file_name, blob)
         entries.append({"file": file_name, "kind": kind, "name": name})
@@ -67,8 +69,8 @@ def read_manifest(directory: Path) -> list[dict]:
     path = directory / MANIFEST
     try:
         manifest = json.loads(path.read_text())
-    except FileNotFoundError:
-        raise KvError(f"[Errno 2] No such file or directory: '{path}'") from None
+    except OSError as error:
+        raise file_error(error, path) from None
     except ValueError:
         raise KvError(f"The manifest '{path}' is not valid JSON.") from None
     if manifest.get("format") != MANIFEST_FORMAT or not isinstance(manifest.get("objects"), list):
@@ -82,7 +84,10 @@ def restore_all(home: Home, vault_name: str, directory: Path,
     """Restore each listed object; a refusal is reported for that object, not fatal."""
     from kvcli.core.objects import DataPlaneVault
 
+    from kvcli.core.backup import read_blob_file
+
     DataPlaneVault(home, vault_name)
+    kinds = {kind: make() for kind, make in KINDS.items()}
     report = []
     for entry in read_manifest(directory):
         kind, name = entry.get("kind"), entry.get("name")
@@ -90,13 +95,9 @@ def restore_all(home: Home, vault_name: str, directory: Path,
             on_object(kind, name)
         outcome = {"kind": kind, "name": name, "status": "restored", "error": None}
         try:
-            if kind not in KINDS:
+            if kind not in kinds:
                 raise KvError(f"Unknown object kind '{kind}' in the manifest.")
-            blob = (directory / entry["file"]).read_bytes()
-            KINDS[kind]().restore(home, vault_name, blob)
-        except OSError as error:
-            outcome.update(status="refused", error=f"[Errno {error.errno}] {error.strerror}: "
-                                                   f"'{directory / entry['file']}'")
+            kinds[kind].restore(home, vault_name, read_blob_file(directory / entry["file"]))
         except KvError as error:
             outcome.update(status="refused", error=error.render()[0].removeprefix("ERROR: "))
         report.append(outcome)
