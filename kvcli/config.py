@@ -51,7 +51,7 @@ def _load(path: Path) -> dict:
         return cached[1]
     import tomllib
 
-    from kvcli.core.errors import StateError
+    from kvcli.errors import StateError
 
     try:
         with open(path, "rb") as handle:
@@ -107,7 +107,7 @@ def is_true(section: str, key: str) -> bool:
 # --------------------------------------------------------------------------- validation
 
 def _unsupported(key: str) -> Exception:
-    from kvcli.core.errors import KvError
+    from kvcli.errors import KvError
 
     supported = ", ".join(f"{s}.{k}" for s in KEYS for k in KEYS[s])
     return KvError(f"Configuration '{key}' is not supported by kvcli. Supported keys: "
@@ -116,7 +116,7 @@ def _unsupported(key: str) -> Exception:
 
 def split_key(text: str, *, usage: str) -> tuple[str, str]:
     """`core.output` -> ("core", "output"); az's usage error without a dot."""
-    from kvcli.core.errors import KvError
+    from kvcli.errors import KvError
 
     section, dot, key = text.partition(".")
     if not dot:
@@ -133,7 +133,7 @@ def _normalise(value: str) -> str:
 
 
 def _check_value(section: str, key: str, value: str) -> str:
-    from kvcli.core.errors import KvError
+    from kvcli.errors import KvError
 
     if (section, key) == ("core", "output"):
         from kvcli.output.formats import OUTPUT_FORMATS
@@ -170,7 +170,7 @@ def _write(home: Path, change) -> None:
 
 def set_values(pairs: list[str], home: Path | None = None) -> None:
     """`config set core.output=table defaults.group=rg`: all checked before any is written."""
-    from kvcli.core.errors import KvError
+    from kvcli.errors import KvError
     from kvcli.store.paths import home_dir
 
     usage = "[section].[name]=[value] ..."
@@ -228,7 +228,7 @@ def get(key: str | None = None) -> Any:
     No key: `{section: [items]}` for every section with a value; `core` (or `core.`): that
     section's items; `core.output`: one item, or "Configuration 'core.output' is not set."
     """
-    from kvcli.core.errors import KvError
+    from kvcli.errors import KvError
 
     if not key:
         return {section: items for section in KEYS if (items := _items(section))}

@@ -15,7 +15,7 @@ from typer._click import exceptions as click_exc
 from typer.core import TyperGroup
 
 from kvcli import __version__
-from kvcli.core.errors import ExitCode, KvError, UsageError
+from kvcli.errors import ExitCode, KvError, UsageError
 
 CONTEXT = {"help_option_names": ["-h", "--help"]}
 

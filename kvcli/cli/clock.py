@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Annotated
+from typing import Annotated, Optional
 
 import typer
 
@@ -16,18 +16,11 @@ app = new_app()
 
 
 def _clock_view(home) -> dict:
+    from kvcli.core.clock import clock_of
     from kvcli.core.timeutil import arm, to_stamp
 
-    return {"now": arm(to_stamp(home.clock.now())),
-            "offsetSeconds": home.clock.offset_seconds}
-
-
-def _set_offset(seconds: float) -> dict:
-    home = open_home()
-    with home.locked():
-        home.meta["clockOffsetSeconds"] = seconds
-        home.save_meta()
-    return _clock_view(home)
+    clock = clock_of(home)
+    return {"now": arm(to_stamp(clock.now())), "offsetSeconds": clock.offset_seconds}
 
 
 @command(app, "show", help="Show kvcli's current time and its offset from the real time "
@@ -40,20 +33,23 @@ def show_clock():
 @command(app, "advance", help="Move the clock forward.",
          examples=("Wait out a 90-day retention period in a second:\n"
                    "    kvcli clock advance --days 91",))
-def advance_clock(days: Annotated[int, typer.Option("--days", click_type=INT, metavar="N",
-                                                    help="Days to move forward.")] = 0,
-                  hours: Annotated[int, typer.Option("--hours", click_type=INT, metavar="H",
-                                                     help="Hours to move forward.")] = 0):
-    from kvcli.core.errors import KvError
+def advance_clock(days: Annotated[Optional[int], typer.Option(
+                      "--days", click_type=INT, metavar="N", help="Days to move forward.")] = None,
+                  hours: Annotated[Optional[int], typer.Option(
+                      "--hours", click_type=INT, metavar="H",
+                      help="Hours to move forward.")] = None):
+    from kvcli.core import clock
+    from kvcli.errors import KvError
 
+    if days is None and hours is None:
+        raise KvError("Specify --days and/or --hours to advance the clock by.")
+    days, hours = days or 0, hours or 0
     if days < 0 or hours < 0:
         raise KvError("The clock only moves forward with 'advance'; use 'kvcli clock set' "
                       "to choose any time.")
-    if days == 0 and hours == 0:
-        raise KvError("Specify --days and/or --hours to advance the clock by.")
     home = open_home()
-    step = timedelta(days=days, hours=hours).total_seconds()
-    return _set_offset(home.clock.offset_seconds + step)
+    clock.shift(home, timedelta(days=days, hours=hours).total_seconds())
+    return _clock_view(home)
 
 
 @command(app, "set", help="Set the clock to a given time (ISO 8601, UTC unless an offset is "
@@ -65,11 +61,18 @@ def set_clock(time: Annotated[str, typer.Argument(metavar="TIME",
                                                        "2030-01-01T00:00:00Z.")]):
     from kvcli.core.timeutil import parse_instant
 
-    target = parse_instant(time)
-    return _set_offset(open_home().clock.offset_to(target))
+    from kvcli.core import clock
+
+    home = open_home()
+    clock.set_offset(home, clock.Clock().offset_to(parse_instant(time)))
+    return _clock_view(home)
 
 
 @command(app, "reset", help="Return to the real time (or KVCLI_NOW when set).",
          examples=("Reset the clock:\n    kvcli clock reset",))
 def reset_clock():
-    return _set_offset(0.0)
+    from kvcli.core import clock
+
+    home = open_home()
+    clock.set_offset(home, 0.0)
+    return _clock_view(home)

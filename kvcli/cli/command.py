@@ -15,7 +15,7 @@ import typer
 from typer.core import TyperCommand
 
 from kvcli.cli import console
-from kvcli.core.errors import KvError, UsageError
+from kvcli.errors import KvError, UsageError
 
 GLOBAL_PANEL = "Global Arguments"
 

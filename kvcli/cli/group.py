@@ -12,7 +12,7 @@ from kvcli.cli.app import new_app
 from kvcli.cli.command import command
 from kvcli.cli.context import open_home
 from kvcli.cli.params import RequiredLocation, Tags
-from kvcli.core.errors import KvError
+from kvcli.errors import KvError
 
 app = new_app()
 

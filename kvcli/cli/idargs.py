@@ -12,7 +12,7 @@ import typer
 
 from kvcli.cli.completers import vault_names
 from kvcli.cli.params import defaulted
-from kvcli.core.errors import KvError
+from kvcli.errors import KvError
 
 PANEL = "Id Arguments"
 INCORRECT_USAGE = ("incorrect usage: --id ID | --vault-name/--hsm-name VAULT/HSM --name/-n NAME "

@@ -12,7 +12,7 @@ import typer
 from typer._click.types import ParamType
 
 from kvcli.cli import completers
-from kvcli.core.errors import UsageError
+from kvcli.errors import UsageError
 
 # Flags az declares with nargs='?': given alone they mean "true" (see cli/argv.py).
 TRISTATE_FLAGS = frozenset({

@@ -14,7 +14,7 @@ from kvcli.cli.app import new_app
 from kvcli.cli.command import command
 from kvcli.cli.context import open_home
 from kvcli.cli.params import INT, Tags, choice, tristate
-from kvcli.core.errors import KvError, file_error
+from kvcli.errors import KvError, file_error
 
 app = new_app()
 

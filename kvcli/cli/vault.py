@@ -74,7 +74,7 @@ def _validator_lookup(code: str, *, applies: bool):
     """az does some lookups in argument validators, where a failing service call is a usage
     error (exit 2): the resource group when `create` has no -l, the deleted vault when
     `recover`/`purge` get -l."""
-    from kvcli.core.errors import ExitCode, ServiceError
+    from kvcli.errors import ExitCode, ServiceError
 
     try:
         yield
@@ -86,7 +86,7 @@ def _validator_lookup(code: str, *, applies: bool):
 
 def _lists_vaults(resource_type: str | None) -> bool:
     """az's --resource-type: vaults and HSMs by default; kvcli has no managed HSMs."""
-    from kvcli.core.errors import KvError
+    from kvcli.errors import KvError
 
     if resource_type is not None and resource_type not in ("vault", "hsm"):
         raise KvError(f"Unsupported resource type: {resource_type}")
@@ -251,7 +251,7 @@ def purge_vault(name: OptionalVaultName = None, location: DeletedLocation = None
 
 def _require_name(name: str | None) -> str:
     """az's recover/purge/show-deleted take --name or --hsm-name; kvcli has vaults only."""
-    from kvcli.core.errors import KvError
+    from kvcli.errors import KvError
 
     if not name:
         raise KvError("Please specify --name or --hsm-name.")
@@ -310,7 +310,7 @@ def restore_all(vault_name: RequiredVaultNameOption, dir: BackupDir):
 
     from kvcli.cli.command import emit
     from kvcli.core import vault_backup
-    from kvcli.core.errors import KvError
+    from kvcli.errors import KvError
 
     with _progress("Restoring") as progress:
         report = vault_backup.restore_all(open_home(), vault_name, Path(dir),

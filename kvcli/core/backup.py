@@ -17,8 +17,9 @@ import json
 import os
 import struct
 
-from kvcli.core.errors import ServiceError
+from kvcli.errors import ServiceError
 from kvcli.core.timeutil import to_stamp
+from kvcli.core.clock import home_now
 
 MARKER = b"KVCLI-BACKUP\n"
 FORMAT_VERSION = 1
@@ -31,7 +32,7 @@ _PREFIX = len(MARKER) + 1 + _LENGTH.size
 
 def read_blob_file(path: object) -> bytes:
     """Read a backup file, failing with az's own text when it is missing or unreadable."""
-    from kvcli.core.errors import file_error
+    from kvcli.errors import file_error
 
     try:
         with open(path, "rb") as handle:  # type: ignore[arg-type]
@@ -55,7 +56,7 @@ def seal_object(home, *, kind: str, name: str, source_vault: str, geography: str
     from kvcli.core.sealing import load_key
 
     header = {
-        "created": to_stamp(home.clock.now()),
+        "created": to_stamp(home_now(home)),
         "geography": geography,
         "kind": kind,
         "kvcliVersion": __version__,
@@ -123,7 +124,7 @@ def _decrypt(home, blob: bytes, end: int) -> bytes:
     from cryptography.exceptions import InvalidTag
     from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-    from kvcli.core.errors import StateError
+    from kvcli.errors import StateError
     from kvcli.core.sealing import load_key
 
     try:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 from datetime import datetime, timedelta, timezone
 
-from kvcli.core.errors import KvError
+from kvcli.errors import KvError
 from kvcli.core.timeutil import parse_instant
 
 
@@ -25,6 +25,16 @@ def base_now() -> datetime:
     return datetime.now(timezone.utc)
 
 
+def clock_of(home) -> "Clock":
+    """The home's clock: its stored offset applied to the base time."""
+    return Clock(home.clock_offset_seconds)
+
+
+def home_now(home) -> datetime:
+    """Now, as every rule about the home's objects must see it."""
+    return clock_of(home).now()
+
+
 class Clock:
     """A clock shifted by `offset_seconds` (stored in the home)."""
 
@@ -37,3 +47,17 @@ class Clock:
     def offset_to(self, target: datetime) -> float:
         """The offset that makes `now()` read `target` at this instant."""
         return (target - base_now()).total_seconds()
+
+
+def shift(home, seconds: float) -> None:
+    """Move the home's clock by `seconds`, reading the offset under the lock so that
+    parallel `clock advance` runs add up exactly."""
+    with home.locked():
+        home.meta["clockOffsetSeconds"] = home.clock_offset_seconds + seconds
+        home.save_meta()
+
+
+def set_offset(home, seconds: float) -> None:
+    with home.locked():
+        home.meta["clockOffsetSeconds"] = seconds
+        home.save_meta()

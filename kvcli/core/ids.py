@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import NamedTuple
 from urllib.parse import urlparse
 
-from kvcli.core.errors import UsageError
+from kvcli.errors import UsageError
 
 
 class ObjectId(NamedTuple):

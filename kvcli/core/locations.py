@@ -129,7 +129,7 @@ def resolve_location(text: str) -> str:
     name = _LOOKUP.get(_key(text or ""))
     if name is not None:
         return name
-    from kvcli.core.errors import ServiceError
+    from kvcli.errors import ServiceError
 
     available = ",".join(r.name for r in _REGIONS)
     raise ServiceError(

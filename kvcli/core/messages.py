@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from kvcli.core.errors import KvError, ServiceError
+from kvcli.errors import KvError, ServiceError
 
 if TYPE_CHECKING:
     from kvcli.core.objects import ObjectKind

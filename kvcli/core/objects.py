@@ -16,6 +16,7 @@ from kvcli.core.lifecycle import State
 from kvcli.core.timeutil import data_plane
 from kvcli.store import files, paths
 from kvcli.store.home import Home
+from kvcli.core.clock import home_now
 
 _OBJECT_NAME = re.compile(r"^[0-9a-zA-Z-]{1,127}$")
 
@@ -83,7 +84,7 @@ class DataPlaneVault:
             return None
         path = self._file(kind, name)
         record = files.read_json(path)
-        if lifecycle.state_of(record, self.home.clock.now()) is State.GONE:
+        if lifecycle.state_of(record, home_now(self.home)) is State.GONE:
             if record is not None:
                 self._purge_expired(path)
             return None
@@ -95,7 +96,7 @@ class DataPlaneVault:
         with self.home.locked():
             record = files.read_json(path)
             if record is not None and lifecycle.state_of(
-                    record, self.home.clock.now()) is State.GONE:
+                    record, home_now(self.home)) is State.GONE:
                 files.remove(path)
 
     def active(self, kind: ObjectKind, name: str, *, show: bool = False) -> dict:
@@ -129,7 +130,7 @@ class DataPlaneVault:
             entries = sorted(os.listdir(directory))
         except FileNotFoundError:
             return []
-        now = self.home.clock.now()
+        now = home_now(self.home)
         records = []
         for entry in entries:
             if entry.startswith(".") or not entry.endswith(".json"):
@@ -145,7 +146,7 @@ class DataPlaneVault:
     def soft_delete(self, kind: ObjectKind, name: str) -> dict:
         with self.home.locked():
             record = self.active(kind, name)
-            lifecycle.soft_delete(record, self.home.clock.now(), self.retention_days)
+            lifecycle.soft_delete(record, home_now(self.home), self.retention_days)
             self.write(kind, record)
         return record
 
@@ -159,7 +160,7 @@ class DataPlaneVault:
     def purge(self, kind: ObjectKind, name: str) -> None:
         with self.home.locked():
             record = self.deleted(kind, name)
-            if lifecycle.purge_blocked(record, self.home.clock.now(), self.purge_protection):
+            if lifecycle.purge_blocked(record, home_now(self.home), self.purge_protection):
                 raise messages.object_purge_protected()
             files.remove(self._file(kind, name))
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import base64
 import os
 
-from kvcli.core.errors import StateError
+from kvcli.errors import StateError
 from kvcli.store import files, paths
 
 KEY_BYTES = 32

@@ -11,6 +11,7 @@ from kvcli.core import messages, sealing
 from kvcli.core.objects import SECRET, DataPlaneVault, new_version
 from kvcli.core.timeutil import data_plane, to_stamp
 from kvcli.store.home import Home
+from kvcli.core.clock import home_now
 
 MAX_VALUE_BYTES = 25 * 1024
 
@@ -93,7 +94,7 @@ def set_secret(home: Home, vault_name: str, name: str, value: str, *,
         if size > MAX_VALUE_BYTES:
             raise messages.secret_too_large(size)
         record = record or {"name": name, "versions": [], "deleted": None}
-        now = to_stamp(home.clock.now())
+        now = to_stamp(home_now(home))
         version_id = new_version()
         key = sealing.load_key(home, create=True)
         version = {
@@ -169,7 +170,7 @@ def set_attributes(home: Home, vault_name: str, name: str, version: str | None =
             chosen["expires"] = to_stamp(expires)
         if not_before is not None:
             chosen["notBefore"] = to_stamp(not_before)
-        chosen["updated"] = to_stamp(home.clock.now())
+        chosen["updated"] = to_stamp(home_now(home))
         vault.write(SECRET, record)
     return bundle(vault, record, chosen)
 

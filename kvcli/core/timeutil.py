@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from kvcli.core.errors import KvError
+from kvcli.errors import KvError
 
 # az's own accepted formats for --expires / --not-before (all UTC).
 AZ_DATETIME_FORMATS = ("%Y-%m-%dT%H:%M:%SZ", "%Y-%m-%dT%H:%MZ", "%Y-%m-%dT%HZ", "%Y-%m-%d")

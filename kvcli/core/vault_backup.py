@@ -11,10 +11,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from kvcli.core.errors import KvError, file_error
+from kvcli.errors import KvError, file_error
 from kvcli.core.timeutil import data_plane, to_stamp
 from kvcli.store import files
 from kvcli.store.home import Home
+from kvcli.core.clock import home_now
 
 MANIFEST = "manifest.json"
 MANIFEST_FORMAT = 1
@@ -57,7 +58,7 @@ def backup_all(home: Home, vault_name: str, directory: Path,
         file_name = f"{kind}-{name.lower()}.kvbackup"
         files.write_bytes_atomic(directory / file_name, blob)
         entries.append({"file": file_name, "kind": kind, "name": name})
-    manifest = {"created": data_plane(to_stamp(home.clock.now())), "format": MANIFEST_FORMAT,
+    manifest = {"created": data_plane(to_stamp(home_now(home))), "format": MANIFEST_FORMAT,
                 "objects": entries, "sourceVault": vault.name,
                 "subscriptionId": home.subscription_id}
     files.write_bytes_atomic(directory / MANIFEST,

@@ -14,6 +14,7 @@ from kvcli.core.locations import resolve_location
 from kvcli.core.timeutil import arm, to_stamp
 from kvcli.store import files, paths
 from kvcli.store.home import Home
+from kvcli.core.clock import home_now
 
 _VAULT_NAME = re.compile(r"^[A-Za-z](?!.*--)[A-Za-z0-9-]{1,22}[A-Za-z0-9]$")
 SKUS = ("premium", "standard")
@@ -24,7 +25,7 @@ ALL_PERMISSIONS = ["all"]
 def read_vault(home: Home, name: str) -> dict | None:
     """The stored vault, active or soft-deleted; None once purged or past its purge date."""
     record = files.read_json(paths.vault_file(home.root, name))
-    if lifecycle.state_of(record, home.clock.now()) is State.GONE:
+    if lifecycle.state_of(record, home_now(home)) is State.GONE:
         if record is not None:
             _purge_expired(home, name)
         return None
@@ -36,7 +37,7 @@ def _purge_expired(home: Home, name: str) -> None:
     clock back later cannot bring the vault back."""
     with home.locked():
         record = files.read_json(paths.vault_file(home.root, name))
-        if record is not None and lifecycle.state_of(record, home.clock.now()) is State.GONE:
+        if record is not None and lifecycle.state_of(record, home_now(home)) is State.GONE:
             _discard_vault_dir(home, name)
 
 
@@ -69,7 +70,7 @@ def _all_vaults(home: Home) -> list[dict]:
     directory = paths.vaults_dir(home.root)
     if not directory.is_dir():
         return []
-    now = home.clock.now()
+    now = home_now(home)
     records = []
     for entry in sorted(os.listdir(directory)):
         if entry.startswith("."):
@@ -199,7 +200,7 @@ def create_vault(home: Home, *, name: str, resource_group: str, location: str | 
                 raise messages.vault_already_exists_here(name)
             raise messages.vault_name_taken(name)
         _discard_vault_dir(home, name)
-        now = to_stamp(home.clock.now())
+        now = to_stamp(home_now(home))
         policies = []
         if not enable_rbac_authorization and not no_self_perms:
             policies.append(_self_policy(home))
@@ -303,13 +304,13 @@ def soft_delete_vaults_of_group(home: Home, group_name: str) -> None:
 
 def _save_modified(home: Home, record: dict) -> None:
     """Stamp ARM's lastModified* fields and store the vault."""
-    record["lastModifiedAt"] = to_stamp(home.clock.now())
+    record["lastModifiedAt"] = to_stamp(home_now(home))
     record["lastModifiedBy"] = home.user_name
     files.write_json(paths.vault_file(home.root, record["name"]), record)
 
 
 def _soft_delete(home: Home, record: dict) -> None:
-    lifecycle.soft_delete(record, home.clock.now(), record["retentionDays"])
+    lifecycle.soft_delete(record, home_now(home), record["retentionDays"])
     files.write_json(paths.vault_file(home.root, record["name"]), record)
 
 
@@ -337,7 +338,7 @@ def recover_vault(home: Home, name: str, resource_group: str | None = None,
 def purge_vault(home: Home, name: str, location: str | None = None) -> None:
     with home.locked():
         record = deleted_vault(home, name, location)
-        if lifecycle.purge_blocked(record, home.clock.now(), record["purgeProtection"]):
+        if lifecycle.purge_blocked(record, home_now(home), record["purgeProtection"]):
             raise messages.vault_purge_protected()
         _discard_vault_dir(home, name)
 

@@ -21,7 +21,7 @@ import json
 from collections import OrderedDict
 from typing import Any, Callable
 
-from kvcli.core.errors import KvError
+from kvcli.errors import KvError
 
 OUTPUT_FORMATS = ("json", "jsonc", "yaml", "yamlc", "table", "tsv", "none")
 

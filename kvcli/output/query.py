@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections import OrderedDict
 from typing import Any
 
-from kvcli.core.errors import KvError, UsageError
+from kvcli.errors import KvError, UsageError
 
 QUERY_REFERENCE = ("To learn more about --query, please visit: "
                    "'https://learn.microsoft.com/cli/azure/query-azure-cli'")

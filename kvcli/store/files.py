@@ -6,7 +6,7 @@ import json
 import os
 from pathlib import Path
 
-from kvcli.core.errors import StateError
+from kvcli.errors import StateError
 
 FILE_MODE = 0o600
 DIR_MODE = 0o700

@@ -8,8 +8,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
-from kvcli.core.clock import Clock
-from kvcli.core.errors import StateError
+from kvcli.errors import StateError
 from kvcli.store import files, lock, paths
 
 FORMAT_VERSION = 1
@@ -79,8 +78,9 @@ class Home:
         return self.meta["user"]["name"]
 
     @property
-    def clock(self) -> Clock:
-        return Clock(float(self.meta.get("clockOffsetSeconds", 0.0)))
+    def clock_offset_seconds(self) -> float:
+        """The lab clock's offset from the base time (kvcli.core.clock applies it)."""
+        return float(self.meta.get("clockOffsetSeconds", 0.0))
 
     @contextmanager
     def locked(self) -> Iterator["Home"]:

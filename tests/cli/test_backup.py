@@ -122,7 +122,7 @@ def test_missing_truncated_and_foreign_files(kv, vault, backed_up, tmp_path):
 def test_wrong_kind_is_refused(kv, vault, backed_up, home):
     """A blob whose authenticated header names another kind cannot be restored as a secret."""
     from kvcli.core import backup
-    from kvcli.core.errors import ServiceError
+    from kvcli.errors import ServiceError
     from kvcli.store.home import Home
 
     blob, _ = backed_up

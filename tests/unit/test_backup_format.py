@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kvcli.core import backup, groups, secrets, vaults
-from kvcli.core.errors import ServiceError
+from kvcli.errors import ServiceError
 from kvcli.store.home import Home
 
 _STATE: dict = {}

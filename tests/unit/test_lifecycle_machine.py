@@ -11,9 +11,10 @@ from hypothesis import settings
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
 
 from kvcli.core import groups, secrets, vaults
-from kvcli.core.errors import ServiceError
+from kvcli.errors import ServiceError
 from kvcli.core.timeutil import from_stamp
 from kvcli.store.home import Home
+from kvcli.core.clock import home_now
 
 NAMES = st.sampled_from(["alpha", "beta", "Alpha"])
 
@@ -31,7 +32,7 @@ class SecretLifecycle(RuleBasedStateMachine):
         self.model: dict[str, tuple] = {}
 
     def _now(self):
-        return self.home.clock.now()
+        return home_now(self.home)
 
     def _expire(self):
         now = self._now()

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from kvcli.core import locations
-from kvcli.core.errors import ExitCode, ServiceError
+from kvcli.errors import ExitCode, ServiceError
 from kvcli.core.locations import (
     LOCATION_NAMES,
     display_name_of,
@@ -146,7 +146,7 @@ def test_unknown_location_renders_like_az():
 
 def test_import_is_light():
     code = ("import sys; import kvcli.core.locations as l; l.resolve_location('East US'); "
-            "print('kvcli.core.errors' in sys.modules)")
+            "print('kvcli.errors' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True, cwd=Path(__file__).resolve().parents[2]).stdout.strip()
     assert out == "False"

@@ -16,7 +16,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kvcli.core.errors import ExitCode, KvError, UsageError
+from kvcli.errors import ExitCode, KvError, UsageError
 from kvcli.output.formats import OUTPUT_FORMATS, TABLE_UNAVAILABLE, render
 from kvcli.output.query import QUERY_REFERENCE, apply_query, compile_query
 
