@@ -53,7 +53,6 @@ def seal_object(home, *, kind: str, name: str, source_vault: str, geography: str
     from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
     from kvcli import __version__
-    from kvcli.core.sealing import load_key
 
     header = {
         "created": to_stamp(home_now(home)),
@@ -67,8 +66,7 @@ def seal_object(home, *, kind: str, name: str, source_vault: str, geography: str
     }
     header_bytes = json.dumps(header, sort_keys=True, separators=(",", ":")).encode()
     prefix = MARKER + bytes([FORMAT_VERSION]) + _LENGTH.pack(len(header_bytes)) + header_bytes
-    with home.locked():
-        key = load_key(home, KEY_NAME, create=True)
+    key = home.key(KEY_NAME)
     nonce = os.urandom(_NONCE_BYTES)
     sealed = AESGCM(key).encrypt(nonce, json.dumps(payload).encode(), prefix)
     return prefix + nonce + sealed
@@ -124,14 +122,11 @@ def _decrypt(home, blob: bytes, end: int) -> bytes:
     from cryptography.exceptions import InvalidTag
     from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-    from kvcli.errors import StateError
-    from kvcli.core.sealing import load_key
-
+    key = home.key(KEY_NAME)
     try:
-        key = load_key(home, KEY_NAME)
         return AESGCM(key).decrypt(blob[end:end + _NONCE_BYTES], blob[end + _NONCE_BYTES:],
                                    blob[:end])
-    except (InvalidTag, StateError):
+    except InvalidTag:
         raise _corrupt() from None
 
 

@@ -142,6 +142,20 @@ class DataPlaneVault:
                 self._purge_expired(directory / entry)
         return records
 
+    # --- sealed payloads -------------------------------------------------------------
+    def seal(self, kind: ObjectKind, name: str, version: str, plaintext: bytes) -> dict:
+        """Seal a value of one object version under the data key, bound to its place."""
+        from kvcli.core import sealing
+
+        return sealing.seal(self.home.key(sealing.DATA_KEY), plaintext,
+                            sealing.place(self.name, kind.noun, name, version))
+
+    def unseal(self, kind: ObjectKind, name: str, version: str, box: dict) -> bytes:
+        from kvcli.core import sealing
+
+        return sealing.unseal(self.home.key(sealing.DATA_KEY), box,
+                              sealing.place(self.name, kind.noun, name, version))
+
     # --- lifecycle --------------------------------------------------------------------
     def soft_delete(self, kind: ObjectKind, name: str) -> dict:
         with self.home.locked():

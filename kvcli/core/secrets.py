@@ -7,17 +7,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from kvcli.core import messages, sealing
+from kvcli.core import messages
 from kvcli.core.objects import SECRET, DataPlaneVault, new_version
 from kvcli.core.timeutil import data_plane, to_stamp
 from kvcli.store.home import Home
 from kvcli.core.clock import home_now
 
 MAX_VALUE_BYTES = 25 * 1024
-
-
-def _seal_context(name: str, version: str) -> str:
-    return f"secret/{name.lower()}/{version}"
 
 
 # --- views ------------------------------------------------------------------------------
@@ -76,8 +72,7 @@ def _version(record: dict, version: str | None, *, show: bool = False) -> dict:
 def _value(vault: DataPlaneVault, record: dict, version: dict) -> str:
     if not version["enabled"]:
         raise messages.secret_disabled()
-    key = sealing.load_key(vault.home)
-    plain = sealing.unseal(key, version["value"], _seal_context(record["name"], version["version"]))
+    plain = vault.unseal(SECRET, record["name"], version["version"], version["value"])
     return plain.decode("utf-8")
 
 
@@ -96,11 +91,9 @@ def set_secret(home: Home, vault_name: str, name: str, value: str, *,
         record = record or {"name": name, "versions": [], "deleted": None}
         now = to_stamp(home_now(home))
         version_id = new_version()
-        key = sealing.load_key(home, create=True)
         version = {
             "version": version_id,
-            "value": sealing.seal(key, value.encode("utf-8"),
-                                  _seal_context(record["name"], version_id)),
+            "value": vault.seal(SECRET, record["name"], version_id, value.encode("utf-8")),
             "contentType": content_type,
             "tags": tags or {},
             "enabled": enabled,
@@ -209,9 +202,9 @@ def backup_secret(home: Home, vault_name: str, name: str) -> bytes:
 
     vault = DataPlaneVault(home, vault_name)
     record = vault.active(SECRET, name)
-    key = sealing.load_key(home)
-    versions = [{**v, "value": sealing.unseal(key, v["value"], _seal_context(
-        record["name"], v["version"])).decode("utf-8")} for v in record["versions"]]
+    versions = [{**v, "value": vault.unseal(SECRET, record["name"], v["version"],
+                                            v["value"]).decode("utf-8")}
+                for v in record["versions"]]
     return backup.seal_object(home, kind=SECRET.noun, name=record["name"],
                               source_vault=vault.name, geography=vault.geography,
                               versions=len(versions),
@@ -226,10 +219,7 @@ def restore_secret(home: Home, vault_name: str, blob: bytes) -> dict:
     _, payload = backup.open_object(home, blob, kind=SECRET.noun,
                                     target_geography=vault.geography)
     name = payload["name"]
-    with home.locked():
-        key = sealing.load_key(home, create=True)
-    versions = [{**v, "value": sealing.seal(key, v["value"].encode("utf-8"),
-                                            _seal_context(name, v["version"]))}
+    versions = [{**v, "value": vault.seal(SECRET, name, v["version"], v["value"].encode("utf-8"))}
                 for v in payload["versions"]]
     record = {"name": name, "versions": versions, "deleted": None}
     vault.restore(SECRET, record)

@@ -13,6 +13,10 @@ from kvcli.store import files, lock, paths
 
 FORMAT_VERSION = 1
 DEFAULT_USER = "admin@kvcli.local"
+# The home's own keys, made once with the home and never remade: a missing key file means
+# data that can no longer be opened, which must be reported, not papered over.
+KEY_NAMES = ("backup.key", "data.key")
+KEY_BYTES = 32
 
 
 class Home:
@@ -47,6 +51,10 @@ class Home:
                     "user": {"name": DEFAULT_USER, "objectId": str(uuid.uuid4())},
                     "clockOffsetSeconds": 0.0,
                 }
+                for name in KEY_NAMES:
+                    path = paths.keys_dir(root) / name
+                    if not path.exists():
+                        files.write_bytes_atomic(path, os.urandom(KEY_BYTES))
                 files.write_json(paths.home_file(root), meta)
         return meta
 
@@ -102,6 +110,22 @@ class Home:
                 yield self
             finally:
                 self._lock_depth = 0
+
+    def key(self, name: str) -> bytes:
+        """One of the home's keys; missing or damaged is a StateError naming the file."""
+        path = paths.keys_dir(self.root) / name
+        try:
+            key = path.read_bytes()
+        except FileNotFoundError:
+            raise StateError(f"The key file '{path}' is missing: values sealed under it can no "
+                             "longer be opened. Restore the file from a copy of this home; "
+                             "kvcli will not make a new one.") from None
+        except OSError as exc:
+            raise StateError(f"Cannot read the key file '{path}': {exc.strerror}.") from None
+        if len(key) != KEY_BYTES:
+            raise StateError(f"The key file '{path}' is damaged (expected {KEY_BYTES} bytes). "
+                             "kvcli will not overwrite it.")
+        return key
 
     def save_meta(self) -> None:
         files.write_json(paths.home_file(self.root), self.meta)
