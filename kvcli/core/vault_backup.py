@@ -11,11 +11,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from kvcli.errors import KvError, file_error
+from kvcli.core.clock import home_now
 from kvcli.core.timeutil import data_plane, to_stamp
+from kvcli.errors import KvError, file_error
 from kvcli.store import files
 from kvcli.store.home import Home
-from kvcli.core.clock import home_now
 
 MANIFEST = "manifest.json"
 MANIFEST_FORMAT = 1
@@ -56,12 +56,12 @@ def backup_all(home: Home, vault_name: str, directory: Path,
             on_object(kind, name)
         blob = kinds[kind].backup(home, vault.name, name)
         file_name = f"{kind}-{name.lower()}.kvbackup"
-        files.write_bytes_atomic(directory / file_name, blob)
+        files.write_user_file(directory / file_name, blob)
         entries.append({"file": file_name, "kind": kind, "name": name})
     manifest = {"created": data_plane(to_stamp(home_now(home))), "format": MANIFEST_FORMAT,
                 "objects": entries, "sourceVault": vault.name,
                 "subscriptionId": home.subscription_id}
-    files.write_bytes_atomic(directory / MANIFEST,
+    files.write_user_file(directory / MANIFEST,
                              (json.dumps(manifest, indent=2, sort_keys=True) + "\n").encode())
     return manifest
 
