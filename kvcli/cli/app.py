@@ -39,7 +39,12 @@ COMMAND_TREE = {
     "config": GroupSpec("kvcli.cli.config", "Manage kvcli configuration."),
     "group": GroupSpec("kvcli.cli.group", "Manage resource groups."),
     "keyvault": GroupSpec("kvcli.cli.vault", "Manage KeyVault keys, secrets, and certificates.",
-                          {"secret": GroupSpec("kvcli.cli.secret", "Manage secrets.")}),
+                          {"secret": GroupSpec("kvcli.cli.secret", "Manage secrets."),
+                           "key": GroupSpec(
+                               "kvcli.cli.key", "Manage keys.",
+                               {"rotation-policy": GroupSpec(
+                                   "kvcli.cli.key_rotation_policy",
+                                   "Manage key's rotation policy.")})}),
 }
 ROOT_HELP = "kvcli: a local, offline twin of `az keyvault`."
 

@@ -22,7 +22,7 @@ TRISTATE_FLAGS = frozenset({
     "--immutable",
 })
 # Options az declares with nargs='*': every following word up to the next option is a value.
-MULTI_VALUE_OPTIONS = frozenset({"--tags"})
+MULTI_VALUE_OPTIONS = frozenset({"--tags", "--ops"})
 MULTI_VALUE_SEPARATOR = "\x1f"
 
 
@@ -106,6 +106,18 @@ class AzTags(ParamType):
             key, _, val = word.partition("=")
             tags[key] = val
         return tags
+
+
+class AzChoiceList(AzChoice):
+    """Several values of one enumeration (`--ops sign verify`), each checked as az does."""
+
+    name = "choices"
+
+    def convert(self, value: Any, param: Any, ctx: Any) -> Any:
+        if value is None or isinstance(value, list):
+            return value
+        return [super(AzChoiceList, self).convert(word, param, ctx)
+                for word in str(value).split(MULTI_VALUE_SEPARATOR) if word]
 
 
 def choice(*values: str) -> AzChoice:

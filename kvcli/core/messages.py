@@ -227,3 +227,81 @@ def content_type_too_long(length: int) -> ServiceError:
     """GUESS: Key Vault documents a 255-character limit for a secret's content type."""
     return ServiceError("BadParameter", f"The content type is {length} characters long; the "
                         "maximum is 255.", status=400)
+
+
+# --- keys -------------------------------------------------------------------------------
+def key_disabled(operation: str) -> ServiceError:
+    """By analogy with the disabled-secret text (observed)."""
+    return ServiceError("Forbidden", f"Operation {operation} is not allowed on a disabled key.",
+                        status=403, inner_code="KeyDisabled")
+
+
+def key_operation_not_permitted(operation: str) -> ServiceError:
+    """GUESS: the key's key_ops do not list the operation."""
+    return ServiceError("Forbidden", f"Operation {operation} is not permitted by the key's "
+                        "key operations (key_ops).", status=403)
+
+
+def key_not_yet_valid(operation: str) -> ServiceError:
+    """GUESS: an operation before the key's not-before time."""
+    return ServiceError("Forbidden", f"Operation {operation} is not allowed on a key that is "
+                        "not yet valid (not before).", status=403)
+
+
+def key_expired(operation: str) -> ServiceError:
+    """GUESS: an operation after the key's expiry time."""
+    return ServiceError("Forbidden", f"Operation {operation} is not allowed on an expired key.",
+                        status=403)
+
+
+def key_algorithm_unsupported(algorithm: str, kty: str) -> ServiceError:
+    """GUESS: an algorithm that does not fit the key type or curve."""
+    return ServiceError("BadParameter", f"Algorithm '{algorithm}' is not supported for key "
+                        f"type '{kty}'.", status=400)
+
+
+def key_digest_length(algorithm: str, length: int, expected: int) -> ServiceError:
+    """GUESS: a digest whose length does not match the signing algorithm."""
+    return ServiceError("BadParameter", f"Invalid digest length {length} for algorithm "
+                        f"{algorithm}: {expected} bytes expected.", status=400)
+
+
+def key_parameter_invalid(detail: str) -> ServiceError:
+    """GUESS: a key parameter Key Vault refuses (size, curve, AES key length, iv, tag)."""
+    return ServiceError("BadParameter", detail, status=400)
+
+
+def key_type_needs_premium(kty: str) -> ServiceError:
+    """GUESS: HSM-protected key types in a standard-SKU vault."""
+    return ServiceError("BadParameter", f"Key type '{kty}' is not supported by this vault: "
+                        "HSM-protected keys require a vault of the Premium SKU.", status=400)
+
+
+def key_type_not_in_vaults(kty: str) -> ServiceError:
+    """GUESS: software symmetric keys exist only in Managed HSM; vaults refuse them."""
+    return ServiceError("BadParameter", f"Key type '{kty}' is not supported by Key Vault "
+                        "vaults. Symmetric keys are available as 'oct-HSM' in Premium vaults "
+                        "and Managed HSM.", status=400)
+
+
+def key_release_policy_required() -> ServiceError:
+    """GUESS: an exportable key needs a release policy."""
+    return ServiceError("BadParameter", "Exportable keys must have a release policy "
+                        "(--policy).", status=400)
+
+
+def key_release_policy_not_exportable() -> ServiceError:
+    """GUESS: a release policy on a key that is not exportable."""
+    return ServiceError("BadParameter", "Non-exportable keys must not have a release policy; "
+                        "set --exportable true.", status=400)
+
+
+def key_decrypt_failed() -> ServiceError:
+    """GUESS: ciphertext that does not decrypt with this key and algorithm."""
+    return ServiceError("BadParameter", "Decryption failed: the ciphertext, iv, tag or "
+                        "algorithm does not match this key.", status=400)
+
+
+def rotation_policy_invalid(detail: str) -> ServiceError:
+    """GUESS: a rotation policy Key Vault refuses."""
+    return ServiceError("BadParameter", f"Invalid key rotation policy: {detail}", status=400)

@@ -26,6 +26,7 @@ class ObjectKind(NamedTuple):
 
 
 SECRET = ObjectKind("secrets", "deletedsecrets", "secret", "Secret", "SecretNotFound")
+KEY = ObjectKind("keys", "deletedkeys", "key", "Key", "KeyNotFound")
 
 
 class DataPlaneVault:

@@ -38,7 +38,17 @@ def _secret_kind() -> BackupKind:
     return BackupKind(names, secrets.backup_secret, secrets.restore_secret)
 
 
-KINDS: dict[str, Callable[[], BackupKind]] = {"secret": _secret_kind}
+def _key_kind() -> BackupKind:
+    from kvcli.core import keys
+
+    def names(home: Home, vault_name: str) -> list[str]:
+        return [item["name"] for item in keys.list_keys(home, vault_name,
+                                                        include_managed=True)]
+
+    return BackupKind(names, keys.backup_key, keys.restore_key)
+
+
+KINDS: dict[str, Callable[[], BackupKind]] = {"secret": _secret_kind, "key": _key_kind}
 
 
 def backup_all(home: Home, vault_name: str, directory: Path,
