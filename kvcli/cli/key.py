@@ -360,10 +360,10 @@ def backup(file: Annotated[str, typer.Option("--file", "-f", metavar="PATH",
            id: idargs.Id = None, vault_name: idargs.VaultName = None, name: KeyName = None):
     from pathlib import Path
 
-    from kvcli.store.files import write_bytes_atomic
+    from kvcli.store.files import write_user_file
 
     target = idargs.resolve(id, vault_name, name)
-    write_bytes_atomic(Path(file), _keys().backup_key(open_home(), target.vault_name,
+    write_user_file(Path(file), _keys().backup_key(open_home(), target.vault_name,
                                                       target.name))
 
 
@@ -413,14 +413,14 @@ def download(file: Annotated[str, typer.Option("--file", "-f", metavar="PATH",
              = "PEM"):
     from pathlib import Path
 
-    from kvcli.store.files import write_bytes_atomic
+    from kvcli.store.files import write_user_file
 
     target = idargs.resolve(id, vault_name, name, version)
     if os.path.isfile(file) or os.path.isdir(file):
         raise KvError(f"File or directory named '{file}' already exists.")
     data = _keys().public_key_bytes(open_home(), target.vault_name, target.name,
                                     target.version, encoding)
-    write_bytes_atomic(Path(file), data)
+    write_user_file(Path(file), data)
 
 
 @command(app, "rotate", help="Rotate the key based on the key policy by generating a new "
