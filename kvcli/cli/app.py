@@ -44,7 +44,16 @@ COMMAND_TREE = {
                                "kvcli.cli.key", "Manage keys.",
                                {"rotation-policy": GroupSpec(
                                    "kvcli.cli.key_rotation_policy",
-                                   "Manage key's rotation policy.")})}),
+                                   "Manage key's rotation policy.")}),
+                           "certificate": GroupSpec(
+                               "kvcli.cli.certificate", "Manage certificates.",
+                               {"pending": GroupSpec("kvcli.cli.certificate_pending",
+                                                     "Manage certificate creation operations."),
+                                "issuer": GroupSpec("kvcli.cli.certificate_issuer",
+                                                    "Manage certificate issuer information."),
+                                "contact": GroupSpec("kvcli.cli.certificate_contact",
+                                                     "Manage contacts for certificate "
+                                                     "management.")})}),
 }
 ROOT_HELP = "kvcli: a local, offline twin of `az keyvault`."
 

@@ -305,3 +305,58 @@ def key_decrypt_failed() -> ServiceError:
 def rotation_policy_invalid(detail: str) -> ServiceError:
     """GUESS: a rotation policy Key Vault refuses."""
     return ServiceError("BadParameter", f"Invalid key rotation policy: {detail}", status=400)
+
+
+# --- certificates -------------------------------------------------------------------------
+def certificate_policy_invalid(detail: str) -> ServiceError:
+    """GUESS: Key Vault's 400 for a certificate policy it refuses."""
+    return ServiceError("BadParameter", f"Invalid certificate policy: {detail}", status=400)
+
+
+def certificate_pem_unreadable() -> ServiceError:
+    """GUESS (after Key Vault's import error for PEM content)."""
+    return ServiceError("BadParameter", "The specified PEM X.509 certificate content is in an "
+                        "unexpected format. Please check if certificate is in valid PEM "
+                        "format.", status=400)
+
+
+def certificate_pkcs12_unreadable() -> ServiceError:
+    """GUESS (after Key Vault's import error for PKCS#12 content or a wrong password)."""
+    return ServiceError("BadParameter", "The specified PKCS#12 X.509 certificate content can "
+                        "not be read. Please check if certificate is in valid PKCS#12 format "
+                        "and the password is correct.", status=400)
+
+
+def certificate_private_key_missing() -> ServiceError:
+    """GUESS (after Key Vault's import error for a PEM without its private key)."""
+    return ServiceError("BadParameter", "Private key is not specified in the specified X.509 "
+                        "PEM certificate content. Please specify private key in the X.509 PEM "
+                        "certificate content.", status=400)
+
+
+def certificate_pending_exists(name: str) -> ServiceError:
+    """GUESS: a create while a request of that certificate is still pending."""
+    return ServiceError("Conflict", f"Certificate {name} has a pending certificate operation. "
+                        "Merge or delete it before creating a new version.", status=409)
+
+
+def certificate_pending_not_found(name: str) -> ServiceError:
+    """GUESS: no certificate operation to show, merge or delete."""
+    return ServiceError("PendingCertificateNotFound", f"Pending certificate not found: {name}",
+                        status=404)
+
+
+def certificate_merge_key_mismatch() -> ServiceError:
+    """GUESS: the merged certificate is not for the pending request's key."""
+    return ServiceError("BadParameter", "Public key from x509 certificate and key of this "
+                        "instance doesn't match", status=400)
+
+
+def certificate_issuer_not_found(name: str) -> ServiceError:
+    """GUESS: an issuer name the vault does not hold."""
+    return ServiceError("CertificateIssuerNotFound", f"Issuer not found: {name}", status=404)
+
+
+def certificate_contacts_not_found() -> ServiceError:
+    """GUESS: a vault with no certificate contacts."""
+    return ServiceError("ContactsNotFound", "Contacts not found", status=404)

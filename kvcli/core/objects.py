@@ -27,6 +27,8 @@ class ObjectKind(NamedTuple):
 
 SECRET = ObjectKind("secrets", "deletedsecrets", "secret", "Secret", "SecretNotFound")
 KEY = ObjectKind("keys", "deletedkeys", "key", "Key", "KeyNotFound")
+CERTIFICATE = ObjectKind("certificates", "deletedcertificates", "certificate", "Certificate",
+                         "CertificateNotFound")
 
 
 class DataPlaneVault:
@@ -127,6 +129,10 @@ class DataPlaneVault:
 
     def write(self, kind: ObjectKind, record: dict) -> None:
         self.home.write(self._file(kind, record["name"]), record)
+
+    def remove(self, kind: ObjectKind, name: str) -> None:
+        """Remove an object outright (a certificate whose only request was cancelled)."""
+        self.home.remove(self._file(kind, name))
 
     def all(self, kind: ObjectKind) -> list[dict]:
         """Every reachable object of a kind, active and soft-deleted, in name order."""
