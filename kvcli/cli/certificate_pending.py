@@ -21,10 +21,9 @@ MAX_MERGE_FILE_BYTES = 1024 * 1024
 
 
 @command(app, "show", help="Get the status of a pending certificate operation (and its CSR).",
-         examples=("Save the CSR of a pending certificate for a CA to sign:\n"
-                   "    (echo '-----BEGIN CERTIFICATE REQUEST-----'; kvcli keyvault certificate "
-                   "pending show --vault-name MyVault -n MyCert --query csr -o tsv; echo "
-                   "'-----END CERTIFICATE REQUEST-----') > my.csr",))
+         examples=("Save the CSR (DER) of a pending certificate for a CA to sign:\n"
+                   "    kvcli keyvault certificate pending show --vault-name MyVault -n MyCert "
+                   "--query csr -o tsv | base64 -d > my.csr",))
 def show_pending(name: CertificateName, vault_name: idargs.RequiredVaultName):
     from kvcli.core import certificates
 

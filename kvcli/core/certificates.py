@@ -388,6 +388,46 @@ def _new_version(vault: DataPlaneVault, name: str, version_id: str, *, cer: byte
     }
 
 
+def _write_owned(vault: DataPlaneVault, record: dict, version: dict, private_key) -> None:
+    """Give a completed version its managed key and secret (same name and version), as Key
+    Vault does: the key holds the key pair, the secret the certificate with its private key
+    in the policy's content type."""
+    from kvcli.core import keys, secrets, x509
+    from kvcli.core.objects import KEY, SECRET
+
+    name = record["name"]
+    common = {"tags": version["tags"], "enabled": version["enabled"],
+              "created": version["created"], "expires": version["expires"],
+              "not_before": version["notBefore"]}
+    vault.ensure_owned_names_free(CERTIFICATE, name)
+    key = vault.read(KEY, name) or {"name": name, "versions": [], "deleted": None,
+                                    "rotationPolicy": None}
+    key["versions"].append(keys.managed_version(vault, key["name"], version["version"],
+                                                private_key, **common))
+    content_type = record["policy"]["secretProperties"]["contentType"]
+    value = x509.secret_value(content_type, base64.b64decode(version["cer"]), private_key,
+                              name)
+    secret = vault.read(SECRET, name) or {"name": name, "versions": [], "deleted": None}
+    secret["versions"].append(secrets.managed_version(
+        vault, secret["name"], version["version"], value, content_type=content_type,
+        kid=vault.object_id(KEY, key["name"], version["version"]), **common))
+    vault.write(KEY, key)
+    vault.write(SECRET, secret)
+
+
+def _owned_versions(vault: DataPlaneVault, name: str, version_id: str) -> list[tuple]:
+    """The managed key and secret versions of one certificate version, with their records."""
+    from kvcli.core.objects import OWNED
+
+    found = []
+    for kind in OWNED[CERTIFICATE]:
+        record = vault.read(kind, name)
+        for version in (record or {}).get("versions", []):
+            if version["version"] == version_id and version.get("managed"):
+                found.append((kind, record, version))
+    return found
+
+
 def _operation(issuer: str, certificate_type: str | None, status: str,
                csr: bytes | None) -> dict:
     import uuid
@@ -421,6 +461,8 @@ def _issue(vault: DataPlaneVault, record: dict, now: datetime, *, tags: dict,
     version = _new_version(vault, name, version_id, cer=cer, private_key=private_key,
                            tags=tags, enabled=enabled, now=now)
     record["versions"].append(version)
+    if cer is not None:
+        _write_owned(vault, record, version, private_key)
     return version
 
 
@@ -539,6 +581,7 @@ def import_certificate(home: Home, vault_name: str, name: str, data: bytes, *,
                                private_key=private_key, tags=tags, enabled=not disabled,
                                now=now)
         record["versions"].append(version)
+        _write_owned(vault, record, version, private_key)
         vault.write(CERTIFICATE, record)
     return bundle(vault, record, version)
 
@@ -588,6 +631,11 @@ def set_attributes(home: Home, vault_name: str, name: str, version: str | None =
             record["policyUpdated"] = stamp
         if enabled is not None:
             chosen["enabled"] = enabled
+            # Disabling a certificate version disables its key and secret with it.
+            for kind, owned, owned_version in _owned_versions(vault, record["name"],
+                                                                chosen["version"]):
+                owned_version.update(enabled=enabled, updated=stamp)
+                vault.write(kind, owned)
         if tags is not None:
             chosen["tags"] = tags
         chosen["updated"] = stamp
@@ -677,7 +725,8 @@ def merge_certificate(home: Home, vault_name: str, name: str, data: bytes, *,
         if record["operation"]["status"] != "inProgress":
             raise messages.certificate_pending_not_found(record["name"])
         pending = record["versions"][-1]
-        if not x509.same_key(cer, _private_key(vault, record, pending)):
+        private_key = _private_key(vault, record, pending)
+        if not x509.same_key(cer, private_key):
             raise messages.certificate_merge_key_mismatch()
         not_before, expires = x509.validity(cer)
         now = to_stamp(home_now(home))
@@ -688,6 +737,7 @@ def merge_certificate(home: Home, vault_name: str, name: str, data: bytes, *,
         if tags is not None:
             pending["tags"] = tags
         record["operation"]["status"] = "completed"
+        _write_owned(vault, record, pending, private_key)
         vault.write(CERTIFICATE, record)
     return bundle(vault, record, pending)
 
@@ -814,32 +864,49 @@ def delete_contact(home: Home, vault_name: str, email: str) -> dict | list:
 
 
 # --- backup and restore ---------------------------------------------------------------------
+def _opened(vault: DataPlaneVault, kind, record: dict, field: str) -> dict:
+    """A record with one sealed field of every version opened, for a backup blob."""
+    return {**record, "versions": [
+        {**v, field: base64.b64encode(vault.unseal(kind, record["name"], v["version"],
+                                                   v[field])).decode()}
+        for v in record["versions"]]}
+
+
+def _sealed(vault: DataPlaneVault, kind, record: dict, field: str) -> dict:
+    return {**record, "deleted": None, "versions": [
+        {**v, field: vault.seal(kind, record["name"], v["version"], base64.b64decode(v[field]))}
+        for v in record["versions"]]}
+
+
 def backup_certificate(home: Home, vault_name: str, name: str) -> bytes:
-    """One blob with every version, the policy and the operation; private keys sealed
-    inside the blob only."""
+    """One blob with every version, the policy and the operation, and the managed key and
+    secret; key material and secret values only inside the sealed part."""
     from kvcli.core import backup
+    from kvcli.core.objects import KEY, SECRET
 
     vault = DataPlaneVault(home, vault_name)
     record = _active(vault, name)
-    versions = [{**v, "private": base64.b64encode(
-        vault.unseal(CERTIFICATE, record["name"], v["version"], v["private"])).decode()}
-        for v in record["versions"]]
-    payload = {**record, "versions": versions}
+    payload = {"certificate": _opened(vault, CERTIFICATE, record, "private"), "owned": {}}
+    for kind, field in ((KEY, "private"), (SECRET, "value")):
+        owned = vault.read(kind, record["name"])
+        if owned is not None and owned["versions"][-1].get("managed"):
+            payload["owned"][kind.collection] = _opened(vault, kind, owned, field)
     return backup.seal_object(home, kind=CERTIFICATE.noun, name=record["name"],
                               source_vault=vault.name, geography=vault.geography,
-                              versions=len(versions), payload=payload)
+                              versions=len(record["versions"]), payload=payload)
 
 
 def restore_certificate(home: Home, vault_name: str, blob: bytes) -> dict:
+    """Recreate the certificate, its managed key and secret, with their versions and ids."""
     from kvcli.core import backup
+    from kvcli.core.objects import KEY, SECRET
 
     vault = DataPlaneVault(home, vault_name)
     _, payload = backup.open_object(home, blob, kind=CERTIFICATE.noun,
                                     target_geography=vault.geography)
-    name = payload["name"]
-    versions = [{**v, "private": vault.seal(CERTIFICATE, name, v["version"],
-                                            base64.b64decode(v["private"]))}
-                for v in payload["versions"]]
-    record = {**payload, "versions": versions, "deleted": None}
-    vault.restore(CERTIFICATE, record)
-    return bundle(vault, record, versions[-1])
+    record = _sealed(vault, CERTIFICATE, payload["certificate"], "private")
+    owned = {kind: _sealed(vault, kind, payload["owned"][kind.collection], field)
+             for kind, field in ((KEY, "private"), (SECRET, "value"))
+             if kind.collection in payload["owned"]}
+    vault.restore(CERTIFICATE, record, owned)
+    return bundle(vault, record, record["versions"][-1])

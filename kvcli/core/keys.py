@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 
 from kvcli.core import messages
 from kvcli.core.clock import home_now
-from kvcli.core.objects import KEY, DataPlaneVault, new_version
+from kvcli.core.objects import KEY, DataPlaneVault, is_managed, new_version
 from kvcli.core.timeutil import data_plane, from_stamp, to_stamp
 from kvcli.errors import KvError
 from kvcli.store.home import Home
@@ -478,7 +478,7 @@ def set_attributes(home: Home, vault_name: str, name: str, version: str | None =
     vault = DataPlaneVault(home, vault_name)
     _active(vault, name)
     with home.locked():
-        record = vault.active(KEY, name)
+        record = vault.changeable(KEY, name, "update")
         chosen = _version(record, version)
         for field, value in (("enabled", enabled), ("tags", tags)):
             if value is not None:
@@ -502,7 +502,9 @@ def delete_key(home: Home, vault_name: str, name: str) -> dict:
 def list_deleted_keys(home: Home, vault_name: str,
                       max_results: int | None = None) -> list[dict]:
     vault = DataPlaneVault(home, vault_name)
-    items = [deleted_list_item(vault, r) for r in vault.all(KEY) if r.get("deleted")]
+    # A certificate's deleted key is listed with the certificate, not here.
+    items = [deleted_list_item(vault, r) for r in vault.all(KEY)
+             if r.get("deleted") and not is_managed(r)]
     return items[:max_results] if max_results is not None else items
 
 
@@ -526,7 +528,7 @@ def rotate_key(home: Home, vault_name: str, name: str) -> dict:
     vault = DataPlaneVault(home, vault_name)
     _active(vault, name)
     with home.locked():
-        record = vault.active(KEY, name)
+        record = vault.changeable(KEY, name, "rotate")
         version = _rotated_version(vault, record, home_now(home))
         record["versions"].append(version)
         vault.write(KEY, record)
@@ -628,7 +630,7 @@ def update_rotation_policy(home: Home, vault_name: str, name: str, policy: dict)
     vault = DataPlaneVault(home, vault_name)
     _active(vault, name)
     with home.locked():
-        record = vault.active(KEY, name)
+        record = vault.changeable(KEY, name, "update")
         now = to_stamp(home_now(home))
         created = (record.get("rotationPolicy") or {}).get("created") or now
         record["rotationPolicy"] = {"lifetimeActions": actions, "expiryTime": expiry,
@@ -867,3 +869,21 @@ def restore_key(home: Home, vault_name: str, blob: bytes) -> dict:
               "rotationPolicy": payload.get("rotationPolicy")}
     vault.restore(KEY, record)
     return bundle(vault, record, versions[-1])
+
+
+# --- keys owned by certificates ----------------------------------------------------------
+def managed_version(vault: DataPlaneVault, name: str, version_id: str, private_key, *,
+                    tags: dict, enabled: bool, created: str, expires: str | None,
+                    not_before: str | None) -> dict:
+    """The key version a certificate version owns: same version id, its key pair, its
+    validity; `managed` so that only the certificate changes it."""
+    public, bits = _public_fields(private_key)
+    kty = "EC" if "crv" in public else "RSA"
+    return {
+        "version": version_id, "kty": kty, "keyOps": list(DEFAULT_OPS[kty]),
+        "keySize": bits, "public": public,
+        "private": vault.seal(KEY, name, version_id, _pkcs8(private_key)),
+        "enabled": enabled, "expires": expires, "notBefore": not_before,
+        "created": created, "updated": created, "tags": dict(tags),
+        "exportable": False, "releasePolicy": None, "managed": True,
+    }

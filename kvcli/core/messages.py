@@ -360,3 +360,18 @@ def certificate_issuer_not_found(name: str) -> ServiceError:
 def certificate_contacts_not_found() -> ServiceError:
     """GUESS: a vault with no certificate contacts."""
     return ServiceError("ContactsNotFound", "Contacts not found", status=404)
+
+
+def object_managed(kind: ObjectKind, operation: str) -> ServiceError:
+    """[ISSUE] for secrets (hashicorp/terraform-provider-azurerm#5659: `set` on a
+    certificate's secret); the key text and the other operations by analogy."""
+    return ServiceError("Forbidden", f'Operation "{operation}" is not allowed as this object\'s '
+                        "lifetime is managed by Key Vault.", status=403,
+                        inner_code=f"{kind.label}ManagedByKeyVault")
+
+
+def owned_name_in_use(kind: ObjectKind, owned: ObjectKind, name: str) -> ServiceError:
+    """GUESS: a certificate whose managed key or secret name a plain object holds."""
+    return ServiceError("Conflict", f"{kind.label} {name} cannot be created: a {owned.noun} "
+                        f"named {name} that is not managed by a {kind.noun} exists in this "
+                        "key vault.", status=409)

@@ -119,12 +119,21 @@ class DataPlaneVault:
         return record
 
     def ensure_name_free(self, kind: ObjectKind, name: str) -> dict | None:
-        """The active object of that name (to add a version to), refusing a soft-deleted one."""
+        """The active object of that name (to add a version to), refusing a soft-deleted one
+        and one whose lifetime belongs to its owner."""
         if not paths.is_valid("object", name):
             raise messages.object_name_invalid(name)
         record = self.read(kind, name)
         if record is not None and record.get("deleted"):
             raise messages.object_name_deleted(kind, record["name"])
+        if record is not None and is_managed(record):
+            raise messages.object_managed(kind, "set")
+        for owner, owned_kinds in OWNED.items():
+            # A name a certificate will give its key and secret (even while its request is
+            # pending) is not free for a plain key or secret.
+            if kind in owned_kinds and self.read(owner, name) is not None:
+                raise messages.object_managed(kind, "set")
+        self.ensure_owned_names_free(kind, name)
         return record
 
     def write(self, kind: ObjectKind, record: dict) -> None:
@@ -173,36 +182,75 @@ class DataPlaneVault:
                 "or copied from another place). kvcli will not overwrite it.") from None
 
     # --- lifecycle --------------------------------------------------------------------
+    # A kind may own objects of other kinds under its own name (a certificate owns a managed
+    # key and a managed secret): they are deleted, recovered, purged and restored with it,
+    # and refuse those operations, and any change, on their own.
+    def _owned(self, kind: ObjectKind, name: str) -> list[tuple[ObjectKind, dict]]:
+        found = []
+        for owned_kind in OWNED.get(kind, ()):
+            record = self.read(owned_kind, name)
+            if record is not None and is_managed(record):
+                found.append((owned_kind, record))
+        return found
+
+    def changeable(self, kind: ObjectKind, name: str, operation: str = "update") -> dict:
+        """The active object, refused when its lifetime belongs to its owner."""
+        record = self.active(kind, name)
+        if is_managed(record):
+            raise messages.object_managed(kind, operation)
+        return record
+
+    def ensure_owned_names_free(self, kind: ObjectKind, name: str) -> None:
+        """The names an owner will give its managed objects may not be held by plain ones."""
+        for owned_kind in OWNED.get(kind, ()):
+            record = self.read(owned_kind, name)
+            if record is not None and not is_managed(record):
+                raise messages.owned_name_in_use(kind, owned_kind, record["name"])
+
     def soft_delete(self, kind: ObjectKind, name: str) -> dict:
         with self.home.locked():
-            record = self.active(kind, name)
-            lifecycle.soft_delete(record, home_now(self.home), self.retention_days)
-            self.write(kind, record)
+            record = self.changeable(kind, name, "delete")
+            now = home_now(self.home)
+            for owned_kind, owned in [(kind, record), *self._owned(kind, name)]:
+                if not owned.get("deleted"):
+                    lifecycle.soft_delete(owned, now, self.retention_days)
+                    self.write(owned_kind, owned)
         return record
 
     def recover(self, kind: ObjectKind, name: str) -> dict:
         with self.home.locked():
             record = self.deleted(kind, name)
-            lifecycle.recover(record)
-            self.write(kind, record)
+            if is_managed(record):
+                raise messages.object_managed(kind, "recover")
+            for owned_kind, owned in [(kind, record), *self._owned(kind, name)]:
+                if owned.get("deleted"):
+                    lifecycle.recover(owned)
+                    self.write(owned_kind, owned)
         return record
 
     def purge(self, kind: ObjectKind, name: str) -> None:
         with self.home.locked():
             record = self.deleted(kind, name)
+            if is_managed(record):
+                raise messages.object_managed(kind, "purge")
             if lifecycle.purge_blocked(record, home_now(self.home), self.purge_protection):
                 raise messages.object_purge_protected()
-            self.home.remove(self._file(kind, name))
+            for owned_kind, owned in [(kind, record), *self._owned(kind, name)]:
+                self.home.remove(self._file(owned_kind, owned["name"]))
 
-    def restore(self, kind: ObjectKind, record: dict) -> None:
-        """Add a restored object; its name must be free, active or soft-deleted alike."""
+    def restore(self, kind: ObjectKind, record: dict,
+                owned: dict[ObjectKind, dict] | None = None) -> None:
+        """Add a restored object (with the objects it owns); every name must be free,
+        active or soft-deleted alike."""
         with self.home.locked():
-            existing = self.read(kind, record["name"])
-            if existing is not None and existing.get("deleted"):
-                raise messages.object_name_deleted(kind, existing["name"])
-            if existing is not None:
-                raise messages.restore_name_in_use(kind, existing["name"])
-            self.write(kind, record)
+            for each_kind, each in [(kind, record), *(owned or {}).items()]:
+                existing = self.read(each_kind, each["name"])
+                if existing is not None and existing.get("deleted"):
+                    raise messages.object_name_deleted(each_kind, existing["name"])
+                if existing is not None:
+                    raise messages.restore_name_in_use(each_kind, existing["name"])
+            for each_kind, each in [(kind, record), *(owned or {}).items()]:
+                self.write(each_kind, each)
 
     def deleted_fields(self, kind: ObjectKind, record: dict) -> dict:
         """The three fields a deleted object adds to its normal shape."""
@@ -211,6 +259,15 @@ class DataPlaneVault:
             "recoveryId": self.recovery_id(kind, record["name"]),
             "scheduledPurgeDate": data_plane(record["deleted"]["scheduledPurgeDate"]),
         }
+
+
+# What each kind owns under its own name (see DataPlaneVault's lifecycle).
+OWNED: dict[ObjectKind, tuple[ObjectKind, ...]] = {CERTIFICATE: (KEY, SECRET)}
+
+
+def is_managed(record: dict) -> bool:
+    """Whether an object's lifetime belongs to the object that owns it."""
+    return bool(record["versions"][-1].get("managed"))
 
 
 def new_version() -> str:

@@ -9,7 +9,7 @@ from datetime import datetime
 
 from kvcli.core import messages
 from kvcli.core.clock import home_now
-from kvcli.core.objects import SECRET, DataPlaneVault, new_version
+from kvcli.core.objects import SECRET, DataPlaneVault, is_managed, new_version
 from kvcli.core.tags import object_tags
 from kvcli.core.timeutil import data_plane, to_stamp
 from kvcli.store.home import Home
@@ -164,7 +164,7 @@ def set_attributes(home: Home, vault_name: str, name: str, version: str | None =
     tags = object_tags(tags)
     _check_content_type(content_type)
     with home.locked():
-        record = vault.active(SECRET, name)
+        record = vault.changeable(SECRET, name)
         chosen = _version(record, version)
         for field, value in (("enabled", enabled), ("contentType", content_type),
                              ("tags", tags)):
@@ -187,7 +187,9 @@ def delete_secret(home: Home, vault_name: str, name: str) -> dict:
 def list_deleted_secrets(home: Home, vault_name: str,
                          max_results: int | None = None) -> list[dict]:
     vault = DataPlaneVault(home, vault_name)
-    items = [deleted_list_item(vault, r) for r in vault.all(SECRET) if r.get("deleted")]
+    # A certificate's deleted secret is listed with the certificate, not here.
+    items = [deleted_list_item(vault, r) for r in vault.all(SECRET)
+             if r.get("deleted") and not is_managed(r)]
     return items[:max_results] if max_results is not None else items
 
 
@@ -235,3 +237,18 @@ def restore_secret(home: Home, vault_name: str, blob: bytes) -> dict:
     record = {"name": name, "versions": versions, "deleted": None}
     vault.restore(SECRET, record)
     return bundle(vault, record, versions[-1])
+
+
+# --- secrets owned by certificates -------------------------------------------------------
+def managed_version(vault: DataPlaneVault, name: str, version_id: str, value: str, *,
+                    content_type: str, kid: str, tags: dict, enabled: bool, created: str,
+                    expires: str | None, not_before: str | None) -> dict:
+    """The secret version a certificate version owns: the certificate with its private key
+    (PKCS#12 base64 or PEM), `managed`, pointing at the key of the same version."""
+    return {
+        "version": version_id,
+        "value": vault.seal(SECRET, name, version_id, value.encode("utf-8")),
+        "contentType": content_type, "tags": dict(tags), "enabled": enabled,
+        "expires": expires, "notBefore": not_before, "created": created, "updated": created,
+        "managed": True, "kid": kid,
+    }

@@ -32,8 +32,8 @@ def _secret_kind() -> BackupKind:
     from kvcli.core import secrets
 
     def names(home: Home, vault_name: str) -> list[str]:
-        return [item["name"] for item in secrets.list_secrets(home, vault_name,
-                                                              include_managed=True)]
+        # A certificate's managed secret travels in the certificate's blob.
+        return [item["name"] for item in secrets.list_secrets(home, vault_name)]
 
     return BackupKind(names, secrets.backup_secret, secrets.restore_secret)
 
@@ -42,13 +42,24 @@ def _key_kind() -> BackupKind:
     from kvcli.core import keys
 
     def names(home: Home, vault_name: str) -> list[str]:
-        return [item["name"] for item in keys.list_keys(home, vault_name,
-                                                        include_managed=True)]
+        # A certificate's managed key travels in the certificate's blob.
+        return [item["name"] for item in keys.list_keys(home, vault_name)]
 
     return BackupKind(names, keys.backup_key, keys.restore_key)
 
 
-KINDS: dict[str, Callable[[], BackupKind]] = {"secret": _secret_kind, "key": _key_kind}
+def _certificate_kind() -> BackupKind:
+    from kvcli.core import certificates
+
+    def names(home: Home, vault_name: str) -> list[str]:
+        return [item["name"] for item in certificates.list_certificates(
+            home, vault_name, include_pending=True)]
+
+    return BackupKind(names, certificates.backup_certificate, certificates.restore_certificate)
+
+
+KINDS: dict[str, Callable[[], BackupKind]] = {"secret": _secret_kind, "key": _key_kind,
+                                              "certificate": _certificate_kind}
 
 
 def backup_all(home: Home, vault_name: str, directory: Path,
