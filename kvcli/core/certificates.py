@@ -908,5 +908,8 @@ def restore_certificate(home: Home, vault_name: str, blob: bytes) -> dict:
     owned = {kind: _sealed(vault, kind, payload["owned"][kind.collection], field)
              for kind, field in ((KEY, "private"), (SECRET, "value"))
              if kind.collection in payload["owned"]}
+    for version in owned.get(SECRET, {}).get("versions", []):
+        # The secret points at its key by id: rewritten to the target vault's address.
+        version["kid"] = vault.object_id(KEY, record["name"], version["version"])
     vault.restore(CERTIFICATE, record, owned)
     return bundle(vault, record, record["versions"][-1])

@@ -43,8 +43,10 @@ PEM = "application/x-pem-file"
 # --- names and extensions ---------------------------------------------------------------
 def parse_subject(subject: str) -> x509.Name:
     """A policy subject (`CN=a, O=b`) as an X.500 name, in the order written."""
+    # Key Vault subjects are written `CN=a, O=b`: RFC 4514 allows no space after a comma.
+    compact = ",".join(part.strip() for part in re.split(r"(?<!\\),", subject))
     try:
-        parsed = x509.Name.from_rfc4514_string(subject, SUBJECT_NAMES)
+        parsed = x509.Name.from_rfc4514_string(compact, SUBJECT_NAMES)
     except ValueError:
         raise messages.certificate_policy_invalid(
             f"The subject '{subject}' is not a valid X.500 distinguished name.") from None
