@@ -362,10 +362,20 @@ def _version(record: dict, version: str | None, *, show: bool = False) -> dict:
 
 
 def _private_key(vault: DataPlaneVault, record: dict, version: dict):
+    """A version's key pair: kept (sealed) on the certificate only while its request is
+    pending; a completed version's key pair lives in its managed key, as in Key Vault."""
+    from kvcli.core.objects import KEY
     from kvcli.core.x509 import load_private
 
-    der = vault.unseal(CERTIFICATE, record["name"], version["version"], version["private"])
-    return load_private(der)
+    if version["private"] is not None:
+        return load_private(vault.unseal(CERTIFICATE, record["name"], version["version"],
+                                         version["private"]))
+    for kind, owned, owned_version in _owned_versions(vault, record["name"],
+                                                      version["version"]):
+        if kind is KEY:
+            return load_private(vault.unseal(KEY, owned["name"], owned_version["version"],
+                                             owned_version["private"]))
+    raise messages.object_not_found(KEY, record["name"])
 
 
 def _new_version(vault: DataPlaneVault, name: str, version_id: str, *, cer: bytes | None,
@@ -378,7 +388,8 @@ def _new_version(vault: DataPlaneVault, name: str, version_id: str, *, cer: byte
     return {
         "version": version_id,
         "cer": base64.b64encode(cer).decode() if cer is not None else None,
-        "private": vault.seal(CERTIFICATE, name, version_id, private_der(private_key)),
+        "private": (vault.seal(CERTIFICATE, name, version_id, private_der(private_key))
+                    if cer is None else None),
         "enabled": enabled,
         "created": to_stamp(now),
         "updated": to_stamp(now),
@@ -737,6 +748,7 @@ def merge_certificate(home: Home, vault_name: str, name: str, data: bytes, *,
         if tags is not None:
             pending["tags"] = tags
         record["operation"]["status"] = "completed"
+        pending["private"] = None  # the key pair moves to the managed key
         _write_owned(vault, record, pending, private_key)
         vault.write(CERTIFICATE, record)
     return bundle(vault, record, pending)
@@ -867,14 +879,15 @@ def delete_contact(home: Home, vault_name: str, email: str) -> dict | list:
 def _opened(vault: DataPlaneVault, kind, record: dict, field: str) -> dict:
     """A record with one sealed field of every version opened, for a backup blob."""
     return {**record, "versions": [
-        {**v, field: base64.b64encode(vault.unseal(kind, record["name"], v["version"],
-                                                   v[field])).decode()}
+        {**v, field: None if v[field] is None else base64.b64encode(
+            vault.unseal(kind, record["name"], v["version"], v[field])).decode()}
         for v in record["versions"]]}
 
 
 def _sealed(vault: DataPlaneVault, kind, record: dict, field: str) -> dict:
     return {**record, "deleted": None, "versions": [
-        {**v, field: vault.seal(kind, record["name"], v["version"], base64.b64decode(v[field]))}
+        {**v, field: None if v[field] is None else vault.seal(
+            kind, record["name"], v["version"], base64.b64decode(v[field]))}
         for v in record["versions"]]}
 
 

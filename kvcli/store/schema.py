@@ -154,7 +154,7 @@ SEALED = obj({"nonce": STRING, "data": STRING})
 VERSION_PAYLOADS: dict[str, Shape] = {
     "secrets": {"value": SEALED, "contentType": optional(STRING), "managed": optional(BOOL),
                 "kid": optional(STRING)},
-    "certificates": {"cer": optional(STRING), "private": SEALED},
+    "certificates": {"cer": optional(STRING), "private": optional(SEALED)},
 }
 
 

@@ -656,3 +656,18 @@ def test_get_default_policy_does_not_import_cryptography():
          "print('cryptography' in sys.modules)"],
         capture_output=True, text=True)
     assert probe.stdout.strip() == "False", probe.stderr
+
+
+def test_key_material_is_sealed_at_rest_and_kept_once(kv, vault, cert, home):
+    kv("keyvault", "certificate", "create", "--vault-name", vault, "-n", "wait",
+       "-p", policy(issuerParameters={"name": "Unknown"}))
+    secret_value = kv("keyvault", "secret", "show", "--vault-name", vault, "-n", "c1").json[
+        "value"]
+    for path in home.rglob("*"):
+        if path.is_file():
+            data = path.read_bytes()
+            assert b"PRIVATE KEY" not in data and secret_value.encode() not in data, path
+    stored = json.loads((home / "vaults" / "vault1" / "certificates" / "c1.json").read_text())
+    assert stored["versions"][-1]["private"] is None  # the managed key holds it
+    pending = json.loads((home / "vaults" / "vault1" / "certificates" / "wait.json").read_text())
+    assert set(pending["versions"][-1]["private"]) == {"nonce", "data"}
