@@ -568,16 +568,13 @@ def import_certificate(home: Home, vault_name: str, name: str, data: bytes, *,
     cer, private_key, content_type = x509.load_upload(data, password)
     if private_key is None:
         raise messages.certificate_private_key_missing()
-    if policy is None:
-        policy = {"issuerParameters": {"name": "Unknown"},
-                  "keyProperties": x509.key_properties_of(private_key),
-                  "secretProperties": {"contentType": content_type},
-                  "x509CertificateProperties": x509.policy_properties(cer)}
-    else:
-        policy = {**_camel_keys(policy)}
-        policy.setdefault("secretProperties", {"contentType": content_type})
-        policy.setdefault("x509CertificateProperties", x509.policy_properties(cer))
-    normalised = normalise_policy(policy)
+    # The policy Key Vault reads out of the certificate; a given --policy updates it.
+    normalised = normalise_policy({"issuerParameters": {"name": "Unknown"},
+                                   "keyProperties": x509.key_properties_of(private_key),
+                                   "secretProperties": {"contentType": content_type},
+                                   "x509CertificateProperties": x509.policy_properties(cer)})
+    if policy is not None:
+        normalised = normalise_policy(policy, base=normalised)
     tags = object_tags(tags) or {}
     with home.locked():
         record = vault.ensure_name_free(CERTIFICATE, name)

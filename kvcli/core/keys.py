@@ -844,6 +844,8 @@ def backup_key(home: Home, vault_name: str, name: str) -> bytes:
 
     vault = DataPlaneVault(home, vault_name)
     record = _active(vault, name)
+    # A certificate's key is backed up with its certificate, never alone.
+    vault.changeable(KEY, record["name"], "backup")
     versions = [{**v, "private": _b64(vault.unseal(KEY, record["name"], v["version"],
                                                    v["private"]))}
                 for v in record["versions"]]

@@ -214,7 +214,8 @@ def backup_secret(home: Home, vault_name: str, name: str) -> bytes:
     from kvcli.core import backup
 
     vault = DataPlaneVault(home, vault_name)
-    record = vault.active(SECRET, name)
+    # A certificate's secret is backed up with its certificate, never alone.
+    record = vault.changeable(SECRET, name, "backup")
     versions = [{**v, "value": vault.unseal(SECRET, record["name"], v["version"],
                                             v["value"]).decode("utf-8")}
                 for v in record["versions"]]

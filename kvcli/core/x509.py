@@ -197,7 +197,7 @@ def policy_properties(certificate_der: bytes) -> dict:
     subject = ", ".join(attr.rfc4514_string() for rdn in reversed(cert.subject.rdns)
                         for attr in rdn)
     dns, emails, upns = [], [], []
-    ekus, usages = None, []
+    ekus, usages = [], []
     for ext in cert.extensions:
         value = ext.value
         if isinstance(value, x509.SubjectAlternativeName):

@@ -671,3 +671,48 @@ def test_key_material_is_sealed_at_rest_and_kept_once(kv, vault, cert, home):
     assert stored["versions"][-1]["private"] is None  # the managed key holds it
     pending = json.loads((home / "vaults" / "vault1" / "certificates" / "wait.json").read_text())
     assert set(pending["versions"][-1]["private"]) == {"nonce", "data"}
+
+
+def test_import_with_a_policy_keeps_what_the_certificate_says(kv, vault, tmp_path):
+    key, leaf = leaf_with_key("given.contoso.com")
+    path = tmp_path / "in.pfx"
+    path.write_bytes(pkcs12.serialize_key_and_certificates(b"x", key, leaf, None,
+                                                           serialization.NoEncryption()))
+    result = kv("keyvault", "certificate", "import", "--vault-name", vault, "-n", "withp",
+                "-f", str(path), "--policy", json.dumps({"lifetimeActions": [
+                    {"action": {"actionType": "EmailContacts"},
+                     "trigger": {"daysBeforeExpiry": 10}}]}))
+    assert result.exit_code == 0, result.stderr
+    shown = result.json["policy"]
+    assert shown["x509CertificateProperties"]["subject"] == "CN=given.contoso.com"
+    assert shown["x509CertificateProperties"]["ekus"] == []
+    assert shown["lifetimeActions"][0]["trigger"]["daysBeforeExpiry"] == 10
+
+
+def test_a_managed_key_or_secret_is_not_backed_up_alone(kv, vault, cert, tmp_path):
+    for kind in ("key", "secret"):
+        result = kv("keyvault", kind, "backup", "--vault-name", vault, "-n", "c1",
+                    "-f", str(tmp_path / f"{kind}.blob"))
+        assert result.exit_code == 1 and 'Operation "backup"' in result.stderr
+        assert not (tmp_path / f"{kind}.blob").exists()
+
+
+def test_backup_all_and_restore_all_carry_certificates_once(kv, rg, vault, cert, tmp_path):
+    kv("keyvault", "secret", "set", "--vault-name", vault, "-n", "plain", "--value", "v")
+    result = kv("keyvault", "backup-all", "--vault-name", vault, "--dir", str(tmp_path / "b"))
+    assert result.exit_code == 0, result.stderr
+    kinds = sorted(entry["kind"] for entry in result.json["objects"])
+    assert kinds == ["certificate", "secret"]
+    kv("keyvault", "create", "-n", "vault3", "-g", rg)
+    restored = kv("keyvault", "restore-all", "--vault-name", "vault3", "--dir",
+                  str(tmp_path / "b"))
+    assert restored.exit_code == 0, restored.stderr
+    shown = kv("keyvault", "certificate", "show", "--vault-name", "vault3", "-n", "c1").json
+    assert shown["x509ThumbprintHex"] == cert["x509ThumbprintHex"]
+    assert kv("keyvault", "key", "show", "--vault-name", "vault3", "-n", "c1").json[
+        "managed"] is True
+
+
+def test_id_addresses_a_certificate_version(kv, vault, cert):
+    result = kv("keyvault", "certificate", "show", "--id", cert["id"])
+    assert result.exit_code == 0 and result.json["id"] == cert["id"]
