@@ -540,6 +540,10 @@ def create_certificate(home: Home, vault_name: str, name: str, policy: dict, *,
         normalised["x509CertificateProperties"]["validityInMonths"] = validity
         normalised = normalise_policy(normalised)
     tags = object_tags(tags) or {}
+    issuer = normalised["issuerParameters"]["name"]
+    if issuer not in ("Self", "Unknown"):
+        # A named issuer must have been recorded with `certificate issuer create`.
+        _find_issuer(vault, issuer)
     with home.locked():
         record = vault.ensure_name_free(CERTIFICATE, name)
         now = home_now(home)

@@ -463,8 +463,14 @@ def test_csr_flow_end_to_end_with_a_ca_made_here(kv, vault, tmp_path):
 
 
 def test_pending_delete_cancels_the_request(kv, vault):
-    kv("keyvault", "certificate", "create", "--vault-name", vault, "-n", "p1",
-       "-p", policy(issuerParameters={"name": "MyCA"}))
+    unknown = kv("keyvault", "certificate", "create", "--vault-name", vault, "-n", "p1",
+                 "-p", policy(issuerParameters={"name": "MyCA"}))
+    assert unknown.exit_code == 1 and "Issuer not found: MyCA" in unknown.stderr
+    kv("keyvault", "certificate", "issuer", "create", "--vault-name", vault,
+       "--issuer-name", "MyCA", "--provider-name", "Test")
+    created = kv("keyvault", "certificate", "create", "--vault-name", vault, "-n", "p1",
+                 "-p", policy(issuerParameters={"name": "MyCA"}))
+    assert created.json["issuerParameters"]["name"] == "MyCA"
     deleted = kv("keyvault", "certificate", "pending", "delete", "--vault-name", vault,
                  "-n", "p1")
     assert deleted.exit_code == 0 and deleted.json["status"] == "inProgress"
