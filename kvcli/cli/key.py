@@ -246,11 +246,11 @@ def import_key(
         raise KvError("BYOK import is not supported by kvcli: a BYOK blob is wrapped for a "
                       "real HSM's key exchange key and cannot be opened offline. Import the "
                       "private key with --pem-file or --pem-string instead.")
-    hsm = _key_type("RSA", None, protection).endswith("-HSM")
     pem = read_input_file(pem_file) if pem_file else pem_string.encode("utf-8")
     return _keys().import_key(
         open_home(), vault_name, name, pem,
-        password=pem_password.encode() if pem_password else None, hsm=hsm, ops=ops,
+        password=pem_password.encode() if pem_password else None, hsm=protection == "hsm",
+        ops=ops,
         tags=tags, enabled=not disabled, expires=_when(expires),
         not_before=_when(not_before), exportable=exportable,
         policy=_release(policy, immutable), immutable=immutable)

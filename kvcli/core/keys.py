@@ -185,7 +185,10 @@ def _generate(kty: str, size: int | None, curve: str | None) -> tuple[dict, int 
 def _public_key(version: dict):
     """The `cryptography` public key rebuilt from the stored JWK fields."""
     fields = version["public"]
-    number = lambda name: int.from_bytes(base64.b64decode(fields[name]), "big")  # noqa: E731
+
+    def number(name: str) -> int:
+        return int.from_bytes(base64.b64decode(fields[name]), "big")
+
     if base_type(version["kty"]) == "RSA":
         from cryptography.hazmat.primitives.asymmetric import rsa
 
@@ -641,7 +644,8 @@ def update_rotation_policy(home: Home, vault_name: str, name: str, policy: dict)
 def _usable(home: Home, vault_name: str, name: str, version: str | None,
             operation: str) -> tuple[DataPlaneVault, dict, dict]:
     """The key version, refused as Key Vault refuses it: disabled, operation not in its
-    key_ops, or (for operations that produce output) outside its validity window."""
+    key_ops, or (encrypt and sign) outside its validity window; decrypt and verify still
+    work on an expired key."""
     vault = DataPlaneVault(home, vault_name)
     record = _active(vault, name)
     chosen = _version(record, version)
@@ -649,7 +653,7 @@ def _usable(home: Home, vault_name: str, name: str, version: str | None,
         raise messages.key_disabled(operation)
     if operation not in chosen["keyOps"]:
         raise messages.key_operation_not_permitted(operation)
-    if operation in ("encrypt", "sign", "wrapKey"):
+    if operation in ("encrypt", "sign"):
         now = home_now(home)
         if chosen["notBefore"] and now < from_stamp(chosen["notBefore"]):
             raise messages.key_not_yet_valid(operation)
@@ -860,6 +864,7 @@ def restore_key(home: Home, vault_name: str, blob: bytes) -> dict:
     _, payload = backup.open_object(home, blob, kind=KEY.noun,
                                     target_geography=vault.geography)
     name = payload["name"]
+    _check_type(vault, payload["versions"][-1]["kty"])
     versions = [{**v, "private": vault.seal(KEY, name, v["version"],
                                             base64.b64decode(v["private"]))}
                 for v in payload["versions"]]
