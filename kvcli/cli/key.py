@@ -26,6 +26,9 @@ DELETE_WARNING = (
     "name within this key vault until the key has been purged from the soft-deleted state. "
     "Please see the following documentation for additional guidance.\n"
     "https://learn.microsoft.com/azure/key-vault/general/soft-delete-overview")
+# az declares `key encrypt` and `key decrypt` with is_preview=True (commands.py).
+PREVIEW_WARNING = ("This command is in preview and under development. Reference and support "
+                   "levels: https://aka.ms/CLI_refstatus")
 ENCRYPTION_ALGORITHMS = ("A128CBC", "A128CBCPAD", "A128GCM", "A192CBC", "A192CBCPAD",
                          "A192GCM", "A256CBC", "A256CBCPAD", "A256GCM", "RSA-OAEP",
                          "RSA-OAEP-256", "RSA1_5")
@@ -446,6 +449,7 @@ def encrypt(algorithm: Algorithm,
             version: idargs.Version = None, data_type: DataType = "base64",
             iv: Iv = None, aad: Aad = None):
     target = idargs.resolve(id, vault_name, name, version)
+    console.warning(PREVIEW_WARNING)
     plaintext = (value.encode("utf-8") if data_type == "plaintext"
                  else _base64_argument(value, "--value"))
     return _keys().encrypt(open_home(), target.vault_name, target.name, target.version,
@@ -470,6 +474,7 @@ def decrypt(algorithm: Algorithm,
                 help="The authentication tag generated during encryption (hex). Only for "
                      "AES-GCM.")] = None):
     target = idargs.resolve(id, vault_name, name, version)
+    console.warning(PREVIEW_WARNING)
     result, plain = _keys().decrypt(
         open_home(), target.vault_name, target.name, target.version, algorithm,
         _base64_argument(value, "--value"), iv=_hex_argument(iv, "--iv"),

@@ -544,6 +544,8 @@ def test_rsa_encryption_both_ways_with_independent_keys(kv, vault, tmp_path, rsa
     encrypted = key_cmd(kv, "encrypt", "--vault-name", vault, "-n", "enc", "-a", algorithm,
                         "--value", "attack at dawn", "--data-type", "plaintext")
     assert encrypted.exit_code == 0, encrypted.stderr
+    assert encrypted.stderr == ("WARNING: This command is in preview and under development. "
+                                "Reference and support levels: https://aka.ms/CLI_refstatus\n")
     result = encrypted.json
     assert sorted(result) == ["aad", "algorithm", "iv", "kid", "result", "tag"]
     assert (result["aad"], result["iv"], result["tag"]) == (None, None, None)
@@ -591,7 +593,8 @@ def test_aes_round_trip_on_oct_hsm_keys_in_premium(kv, premium, algorithm):
     assert base64.b64decode(decrypted["result"]) == value
     if result["tag"]:
         wrong_aad = key_cmd(kv, "decrypt", *args, "--value", result["result"], "--iv",
-                            result["iv"], "--tag", result["tag"], "--aad", "beef")
+                            result["iv"], "--tag", result["tag"], "--aad", "beef",
+                            "--only-show-errors")
         assert wrong_aad.exit_code == 1 and "Decryption failed" in wrong_aad.stderr
 
 
@@ -620,14 +623,14 @@ def test_crypto_refusals(kv, vault, premium):
          "ERROR: --value: 'not base64!' is not valid base64."),
     ]
     for args, message in cases:
-        result = key_cmd(kv, args[0], "--vault-name", vault, *args[1:])
+        result = key_cmd(kv, args[0], "--vault-name", vault, *args[1:], "--only-show-errors")
         assert result.exit_code == 1, args
         assert result.stderr.startswith(message), result.stderr
     bad = key_cmd(kv, "sign", "--vault-name", vault, "-n", "ec", "-a", "XX", "--digest", "AA==")
     assert bad.exit_code == 2 and "'XX' is not a valid value for '--algorithm'" in bad.stderr
     create(kv, premium, "aes128", "--kty", "oct-HSM", "--size", "128")
     mismatch = key_cmd(kv, "encrypt", "--vault-name", premium, "-n", "aes128", "-a", "A256GCM",
-                       "--value", "AAAA")
+                       "--value", "AAAA", "--only-show-errors")
     assert mismatch.stderr.startswith("ERROR: (BadParameter) Algorithm 'A256GCM'")
 
 
