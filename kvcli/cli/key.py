@@ -300,11 +300,12 @@ def set_attributes(id: idargs.Id = None, vault_name: idargs.VaultName = None,
                    name: KeyName = None, version: idargs.Version = None,
                    enabled: tristate("--enabled", "Enable the key.") = None,
                    expires: Expires = None, not_before: NotBefore = None, ops: Ops = None,
-                   tags: Tags = None):
+                   tags: Tags = None, policy: Policy = None, immutable: Immutable = None):
     target = idargs.resolve(id, vault_name, name, version)
     return _keys().set_attributes(
         open_home(), target.vault_name, target.name, target.version, enabled=enabled,
-        expires=_when(expires), not_before=_when(not_before), ops=ops, tags=tags)
+        expires=_when(expires), not_before=_when(not_before), ops=ops, tags=tags,
+        policy=_release(policy, immutable), immutable=immutable)
 
 
 @command(app, "delete", help="Delete a key of any type from storage in Vault. It moves to the "

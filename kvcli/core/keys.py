@@ -477,12 +477,18 @@ def list_versions(home: Home, vault_name: str, name: str,
 def set_attributes(home: Home, vault_name: str, name: str, version: str | None = None, *,
                    enabled: bool | None = None, expires: datetime | None = None,
                    not_before: datetime | None = None, ops=None,
-                   tags: dict | None = None) -> dict:
+                   tags: dict | None = None, policy: dict | None = None,
+                   immutable: bool | None = None) -> dict:
     vault = DataPlaneVault(home, vault_name)
     _active(vault, name)
     with home.locked():
         record = vault.active(KEY, name)
         chosen = _version(record, version)
+        if policy is not None:
+            if (chosen["releasePolicy"] or {}).get("immutable"):
+                raise messages.key_release_policy_immutable()
+            chosen["releasePolicy"] = release_policy(policy, chosen["exportable"],
+                                                     immutable)["releasePolicy"]
         for field, value in (("enabled", enabled), ("tags", tags)):
             if value is not None:
                 chosen[field] = value

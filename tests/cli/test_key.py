@@ -232,6 +232,20 @@ def test_release_policy_with_exportable(kv, premium, tmp_path):
                      json.dumps(policy))
     assert result.exit_code == 1 and "Non-exportable keys must not have a release policy" \
         in result.stderr
+    frozen = key_cmd(kv, "set-attributes", "--vault-name", premium, "-n", "exp", "--policy",
+                     json.dumps({"version": "1.0.0", "anyOf": []}))
+    assert frozen.exit_code == 1 and frozen.stderr.startswith(
+        "ERROR: (BadParameter) The release policy of this key is immutable")
+    create(kv, premium, "loose", "--exportable", "--policy", json.dumps(policy))
+    changed = key_cmd(kv, "set-attributes", "--vault-name", premium, "-n", "loose",
+                      "--policy", json.dumps({"version": "1.0.0", "anyOf": []}),
+                      "--immutable", "true").json["releasePolicy"]
+    assert changed["immutable"] is True
+    assert json.loads(base64.b64decode(changed["encodedPolicy"])) == {"version": "1.0.0",
+                                                                     "anyOf": []}
+    plain = key_cmd(kv, "set-attributes", "--vault-name", premium, "-n", "exp",
+                    "--immutable", "true")
+    assert plain.stderr == "ERROR: Please provide policy when setting `--immutable`\n"
 
 
 def test_set_attributes(kv, vault):
@@ -313,6 +327,19 @@ def test_purge_purge_protection_and_automatic_purge(kv, rg, vault):
     kv("clock", "advance", "--days", "10")
     assert key_cmd(kv, "list-deleted", "--vault-name", "protected").json == []
     create(kv, "protected", "p")
+
+
+def test_key_names_follow_key_vault_rules_and_vault_deletion_hides_keys(kv, vault):
+    bad = key_cmd(kv, "create", "--vault-name", vault, "-n", "bad_name")
+    assert bad.exit_code == 1
+    assert bad.stderr.startswith("ERROR: (BadParameter) The request URI contains an invalid "
+                                 "name: bad_name")
+    create(kv, vault, "k1")
+    kv("keyvault", "delete", "-n", vault)
+    assert key_cmd(kv, "show", "--vault-name", vault, "-n", "k1").stderr.startswith(
+        "ERROR: HTTPSConnection(host='vault1.vault.azure.net'")
+    kv("keyvault", "recover", "-n", vault)
+    assert key_cmd(kv, "show", "--vault-name", vault, "-n", "k1").exit_code == 0
 
 
 # --- backup / restore / download ---------------------------------------------------------
