@@ -118,20 +118,24 @@ def _release(policy: str | None, immutable: bool | None) -> Any:
     return json_argument(policy) if policy is not None else None
 
 
-def _base64_argument(value: str, option: str) -> bytes:
+def _base64_argument(value: str, *, in_validator: bool = False) -> bytes:
+    """az's lenient base64 decoding (characters outside the alphabet are dropped). az
+    decodes --value in a validator (a ValueError there is a usage error, exit 2) and
+    --digest/--signature in the command (exit 1); both print Python's own message."""
     try:
-        return base64.b64decode(value, validate=True)
-    except (binascii.Error, ValueError):
-        raise KvError(f"{option}: '{value}' is not valid base64.") from None
+        return base64.b64decode(value)
+    except (binascii.Error, ValueError) as error:
+        raise (UsageError if in_validator else KvError)(str(error)) from None
 
 
-def _hex_argument(value: str | None, option: str) -> bytes | None:
+def _hex_argument(value: str | None) -> bytes | None:
+    """--iv, --aad, --tag: hex, decoded by az in the command with Python's own message."""
     if value is None:
         return None
     try:
         return binascii.unhexlify(value)
-    except (binascii.Error, ValueError):
-        raise KvError(f"{option}: '{value}' is not valid hex.") from None
+    except (binascii.Error, ValueError) as error:
+        raise KvError(str(error)) from None
 
 
 @command(app, "create", help="Create a new key, store it, then return key parameters and "
@@ -452,10 +456,10 @@ def encrypt(algorithm: Algorithm,
     target = idargs.resolve(id, vault_name, name, version)
     console.warning(PREVIEW_WARNING)
     plaintext = (value.encode("utf-8") if data_type == "plaintext"
-                 else _base64_argument(value, "--value"))
+                 else _base64_argument(value, in_validator=True))
     return _keys().encrypt(open_home(), target.vault_name, target.name, target.version,
-                           algorithm, plaintext, iv=_hex_argument(iv, "--iv"),
-                           aad=_hex_argument(aad, "--aad"))
+                           algorithm, plaintext, iv=_hex_argument(iv),
+                           aad=_hex_argument(aad))
 
 
 @command(app, "decrypt", help="Decrypt a single block of encrypted data.",
@@ -478,8 +482,8 @@ def decrypt(algorithm: Algorithm,
     console.warning(PREVIEW_WARNING)
     result, plain = _keys().decrypt(
         open_home(), target.vault_name, target.name, target.version, algorithm,
-        _base64_argument(value, "--value"), iv=_hex_argument(iv, "--iv"),
-        tag=_hex_argument(tag, "--tag"), aad=_hex_argument(aad, "--aad"))
+        _base64_argument(value, in_validator=True), iv=_hex_argument(iv),
+        tag=_hex_argument(tag), aad=_hex_argument(aad))
     if data_type == "base64":
         result["result"] = base64.b64encode(plain).decode()
     else:
@@ -501,7 +505,7 @@ def sign(algorithm: SignAlgorithm, digest: Digest, id: idargs.Id = None,
          version: idargs.Version = None):
     target = idargs.resolve(id, vault_name, name, version)
     return _keys().sign(open_home(), target.vault_name, target.name, target.version,
-                        algorithm, _base64_argument(digest, "--digest"))
+                        algorithm, _base64_argument(digest))
 
 
 @command(app, "verify", help="Verify a signature using the key that was used to sign it.",
@@ -516,5 +520,4 @@ def verify(algorithm: SignAlgorithm, digest: Digest,
            version: idargs.Version = None):
     target = idargs.resolve(id, vault_name, name, version)
     return _keys().verify(open_home(), target.vault_name, target.name, target.version,
-                          algorithm, _base64_argument(digest, "--digest"),
-                          _base64_argument(signature, "--signature"))
+                          algorithm, _base64_argument(digest), _base64_argument(signature))

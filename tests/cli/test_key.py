@@ -646,13 +646,20 @@ def test_crypto_refusals(kv, vault, premium):
          "ERROR: (BadParameter) Algorithm 'A256GCM' is not supported for key type 'RSA'."),
         (("decrypt", "-n", "rsa", "-a", "RSA-OAEP", "--value", "AAAA"),
          "ERROR: (BadParameter) Decryption failed"),
-        (("encrypt", "-n", "rsa", "-a", "RSA-OAEP", "--value", "not base64!"),
-         "ERROR: --value: 'not base64!' is not valid base64."),
+        (("sign", "-n", "ec", "-a", "ES384", "--digest", "abcde"),
+         "ERROR: Invalid base64-encoded string: number of data characters (5) cannot be 1 "
+         "more than a multiple of 4"),
     ]
     for args, message in cases:
         result = key_cmd(kv, args[0], "--vault-name", vault, *args[1:], "--only-show-errors")
         assert result.exit_code == 1, args
         assert result.stderr.startswith(message), result.stderr
+    not_b64 = key_cmd(kv, "encrypt", "--vault-name", vault, "-n", "rsa", "-a", "RSA-OAEP",
+                      "--value", "abc", "--only-show-errors")
+    assert not_b64.exit_code == 2 and not_b64.stderr.startswith("ERROR: Incorrect padding")
+    odd_iv = key_cmd(kv, "encrypt", "--vault-name", vault, "-n", "rsa", "-a", "RSA-OAEP",
+                     "--value", "AAAA", "--iv", "abc", "--only-show-errors")
+    assert (odd_iv.exit_code, odd_iv.stderr) == (1, "ERROR: Odd-length string\n")
     bad = key_cmd(kv, "sign", "--vault-name", vault, "-n", "ec", "-a", "XX", "--digest", "AA==")
     assert bad.exit_code == 2 and "'XX' is not a valid value for '--algorithm'" in bad.stderr
     create(kv, premium, "aes128", "--kty", "oct-HSM", "--size", "128")
