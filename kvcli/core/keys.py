@@ -11,6 +11,7 @@ automatic purge does (`_apply_rotation_policy`).
 from __future__ import annotations
 
 import base64
+import calendar
 import re
 from datetime import datetime, timedelta
 
@@ -26,8 +27,6 @@ DEFAULT_OPS = {"RSA": ALL_OPS, "EC": ("sign", "verify"),
                "oct": ("encrypt", "decrypt", "wrapKey", "unwrapKey")}
 RSA_SIZES = (2048, 3072, 4096)
 AES_SIZES = (128, 192, 256)
-CURVES = ("P-256", "P-256K", "P-384", "P-521")
-KEY_TYPES = ("EC", "EC-HSM", "RSA", "RSA-HSM", "oct", "oct-HSM")
 _JWK_FIELDS = ("crv", "d", "dp", "dq", "e", "k", "n", "p", "q", "qi", "t", "x", "y")
 # curve -> (cryptography class name, coordinate bytes)
 _CURVE_SPECS = {"P-256": ("SECP256R1", 32), "P-256K": ("SECP256K1", 32),
@@ -320,8 +319,6 @@ def add_duration(moment: datetime, text: str, sign: int = 1) -> datetime:
     years, months, rest = parse_duration(text)
     total = moment.year * 12 + moment.month - 1 + sign * (years * 12 + months)
     year, month = divmod(total, 12)
-    import calendar
-
     day = min(moment.day, calendar.monthrange(year, month + 1)[1])
     return moment.replace(year=year, month=month + 1, day=day) + sign * rest
 

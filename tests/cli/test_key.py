@@ -444,6 +444,11 @@ def test_private_material_is_sealed_at_rest(kv, vault, home, tmp_path, rsa_priva
     needles = [pem_body[:64], der[40:104], base64.b64encode(der)[40:104],
                base64.b64encode(d)[:40], base64.urlsafe_b64encode(d)[:40].rstrip(b"="),
                d[:32], p[:32], base64.b64encode(p)[:40], d.hex().encode()[:40]]
+    naive_forms = [pem_of(rsa_private), der, base64.b64encode(der), d + p, d.hex().encode(),
+                   json.dumps({"d": base64.b64encode(d).decode(), "p": base64.b64encode(p)
+                               .decode(), "d_url": base64.urlsafe_b64encode(d).decode()})
+                   .encode()]
+    assert all(any(needle in form for form in naive_forms) for needle in needles)  # control
     key_cmd(kv, "backup", "--vault-name", vault, "-n", "known", "-f", str(tmp_path / "b.blob"))
     stored = [path.read_bytes() for path in home.rglob("*") if path.is_file()]
     stored.append((tmp_path / "b.blob").read_bytes())
