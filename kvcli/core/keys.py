@@ -284,7 +284,7 @@ def _new_version(vault: DataPlaneVault, name: str, *, kty: str, public: dict,
         "notBefore": not_before,
         "created": created,
         "updated": created,
-        "tags": tags or {},
+        "tags": tags,  # None when never given: Key Vault then sends no tags (az: null)
         "exportable": exportable,
         "releasePolicy": release,
         "managed": None,
@@ -348,7 +348,7 @@ def _rotated_version(vault: DataPlaneVault, record: dict, at: datetime) -> dict:
                                      latest["public"].get("crv"))
     expiry = (record.get("rotationPolicy") or {}).get("expiryTime")
     return _new_version(vault, record["name"], kty=latest["kty"], public=public, bits=bits,
-                        secret=secret, ops=latest["keyOps"], tags=dict(latest["tags"]),
+                        secret=secret, ops=latest["keyOps"], tags=latest["tags"],
                         enabled=True, not_before=None, created=to_stamp(at),
                         expires=to_stamp(add_duration(at, expiry)) if expiry else None,
                         exportable=latest["exportable"], release=latest["releasePolicy"])
