@@ -22,6 +22,11 @@ The scaling part fills one vault per size in-process (one helper process importi
 kvcli's core API; fsync is disabled for the fill only), then times secret
 set/show/list/list-deleted as whole processes at every size. Peak memory is the
 child's own ru_maxrss, read with os.wait4 for each run.
+
+The key-generation part times `key create` (RSA 2048, RSA 4096, EC P-256) as whole
+processes beside the bare `cryptography` generation of the same key, timed inside one
+process that only imports cryptography and generates the key (minus bare python), in the
+same interleaved rounds: kvcli's cost is bounded by 1.3x (min-typer + generation).
 """
 
 from __future__ import annotations
@@ -100,6 +105,24 @@ except (ImportError, AttributeError, TypeError):
         run(["keyvault", "secret", "delete", "--vault-name", vault, "-n", name])
     print("cli")
 '''
+
+# The bare `cryptography` generation of one key, as a whole process: the floor under
+# `kvcli keyvault key create` is min-typer plus (this process - bare python), that is the
+# cost of importing cryptography's key modules and generating the key.
+GEN_ONE = '''\
+import sys
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ec, rsa
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+kind, size = sys.argv[1].split()
+if kind == "RSA":
+    rsa.generate_private_key(public_exponent=65537, key_size=int(size))
+else:
+    ec.generate_private_key(ec.SECP256R1())
+'''
+KEY_CREATE_ARGS = {"RSA 2048": ["--kty", "RSA", "--size", "2048"],
+                   "RSA 4096": ["--kty", "RSA", "--size", "4096"],
+                   "EC P-256": ["--kty", "EC", "--curve", "P-256"]}
 
 
 # --- running one process ------------------------------------------------------------------
@@ -270,6 +293,15 @@ def startup_cases(kv: Kvcli, work: Workdir, probe_env: dict[str, str]) -> list[S
           "COMP_CWORD": "2"}, None),
     ]
     # keys and certificates: only if built (az syntax).
+    have_keys = command_exists(kv, probe_env, "keyvault", "key", "list-deleted")
+    key_setup = [["keyvault", "key", "create", "--vault-name", VAULT, "-n", KEY],
+                 ["keyvault", "key", "create", "--vault-name", VAULT, "-n", "gone-key"],
+                 ["keyvault", "key", "delete", "--vault-name", VAULT, "-n", "gone-key"]]
+    for verb, extra in (("show", ["-n", KEY]), ("list", []), ("list-deleted", [])):
+        specs.append((f"kvcli keyvault key {verb}",
+                      lambda i, verb=verb, extra=extra: ["keyvault", "key", verb,
+                                                         "--vault-name", VAULT, *extra],
+                      key_setup, {}, None if have_keys else "n/a (not built)"))
     have_sign = command_exists(kv, probe_env, "keyvault", "key", "sign")
     digest = "47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU="  # base64 sha256("")
     specs.append(("kvcli keyvault key sign",
@@ -341,6 +373,19 @@ def scaling_cases(kv: Kvcli, work: Workdir, sizes: list[int]) -> dict[int, dict[
     return table
 
 
+def keygen_cases(kv: Kvcli, work: Workdir) -> dict[str, tuple[Case, Case]]:
+    """(`key create`, bare generation) of each kind; a new key name each round."""
+    env = work.home(kv)
+    return {label: (Case(f"key create {label}",
+                         lambda i, label=label, args=args: kv.best + [
+                             "keyvault", "key", "create", "--vault-name", VAULT,
+                             "-n", f"gen-{label.replace(' ', '-').lower()}-{i + 1}", *args],
+                         env),
+                    Case(f"generation {label}", lambda i, label=label: [PY, "-c", GEN_ONE,
+                                                                       label], base_env()))
+            for label, args in KEY_CREATE_ARGS.items()}
+
+
 # --- report -------------------------------------------------------------------------------
 def ms(seconds: float | None) -> str:
     return "—" if seconds is None else f"{seconds * 1000:.0f} ms"
@@ -371,6 +416,7 @@ class Report:
     startup: list[StartupRow]
     scaling: dict[int, dict[str, Case]]
     az: Case | None
+    keygen: dict[str, tuple[Case, Case]]
     targets: list[Target]
 
 
@@ -391,6 +437,12 @@ def build_targets(report: Report) -> list[Target]:
                               None if value is None else value <= 10 * bare))
         targets.append(Target(f"{name} ≤ 1.3x minimal Typer app", note or ratio(value, mini),
                               "≤ 1.3x", None if value is None else value <= 1.3 * mini))
+    for label, (case, generation) in report.keygen.items():
+        floor = generation_floor(report, generation)
+        value = case.median
+        targets.append(Target(f"`key create` {label} ≤ 1.3x (min-typer + generation)",
+                              ratio(value, floor), "≤ 1.3x",
+                              None if value is None or floor is None else value <= 1.3 * floor))
     if report.scaling:
         sizes = sorted(report.scaling)
         small, large = sizes[0], sizes[-1]
@@ -408,6 +460,13 @@ def build_targets(report: Report) -> list[Target]:
                               "—" if peak is None else f"{peak / 1024:.1f} MB", "< 150 MB",
                               None if peak is None else peak < 150 * 1024))
     return targets
+
+
+def generation_floor(report: Report, generation: Case) -> float | None:
+    """min-typer plus what importing cryptography and generating costs a bare process."""
+    if None in (report.mini.median, report.bare.median, generation.median):
+        return None
+    return report.mini.median + generation.median - report.bare.median
 
 
 def table_lines(headers: list[str], rows: list[list[str]], markdown: bool) -> list[str]:
@@ -499,6 +558,23 @@ def render(report: Report, markdown: bool) -> str:
         lines += ["", "set: a new secret name each round; show: one existing secret (value "
                       "decrypted); list, list-deleted: the whole vault as JSON to /dev/null; "
                       "peak RSS: the child's own ru_maxrss (wait4)."]
+    # key generation
+    if report.keygen:
+        lines += ["", f"{head}Key generation" if markdown else "Key generation (console "
+                                                              "script)"]
+        if markdown:
+            lines.append("")
+        rows = []
+        for label, (case, generation) in report.keygen.items():
+            floor = generation_floor(report, generation)
+            gen = None if floor is None else floor - report.mini.median
+            rows.append([f"`key create` {label}" if markdown else f"key create {label}",
+                         f"error: {case.error}"[:40] if case.error else ms(case.median),
+                         ms(gen), ms(floor), ratio(case.median, floor)])
+        lines += table_lines(["command", "median", "bare generation", "min-typer + generation",
+                              "x (min-typer + generation)"], rows, markdown)
+        lines += ["", "bare generation: a process that imports cryptography's key modules and "
+                      "generates one key, minus bare python."]
     # targets
     lines += ["", f"{head}Targets" if markdown else "Targets"]
     if markdown:
@@ -587,7 +663,12 @@ def main(argv: list[str] | None = None) -> int:
                 interleave(flat, rounds, "scaling")
             else:
                 log("secret commands not built yet: scaling part skipped")
-        report = Report(meta, bare, mini, mini_complete, startup, scaling, az, [])
+        keygen: dict[str, tuple[Case, Case]] = {}
+        if command_exists(kv, probe_env, "keyvault", "key", "create"):
+            log("timing key generation")
+            keygen = keygen_cases(kv, work)
+            interleave([c for pair in keygen.values() for c in pair], rounds, "key create")
+        report = Report(meta, bare, mini, mini_complete, startup, scaling, az, keygen, [])
         report.targets = build_targets(report)
     finally:
         work.cleanup()

@@ -26,6 +26,9 @@ DELETE_WARNING = (
     "name within this key vault until the key has been purged from the soft-deleted state. "
     "Please see the following documentation for additional guidance.\n"
     "https://learn.microsoft.com/azure/key-vault/general/soft-delete-overview")
+# az declares `key encrypt` and `key decrypt` with is_preview=True (commands.py).
+PREVIEW_WARNING = ("This command is in preview and under development. Reference and support "
+                   "levels: https://aka.ms/CLI_refstatus")
 ENCRYPTION_ALGORITHMS = ("A128CBC", "A128CBCPAD", "A128GCM", "A192CBC", "A192CBCPAD",
                          "A192GCM", "A256CBC", "A256CBCPAD", "A256GCM", "RSA-OAEP",
                          "RSA-OAEP-256", "RSA1_5")
@@ -115,20 +118,24 @@ def _release(policy: str | None, immutable: bool | None) -> Any:
     return json_argument(policy) if policy is not None else None
 
 
-def _base64_argument(value: str, option: str) -> bytes:
+def _base64_argument(value: str, *, in_validator: bool = False) -> bytes:
+    """az's lenient base64 decoding (characters outside the alphabet are dropped). az
+    decodes --value in a validator (a ValueError there is a usage error, exit 2) and
+    --digest/--signature in the command (exit 1); both print Python's own message."""
     try:
-        return base64.b64decode(value, validate=True)
-    except (binascii.Error, ValueError):
-        raise KvError(f"{option}: '{value}' is not valid base64.") from None
+        return base64.b64decode(value)
+    except (binascii.Error, ValueError) as error:
+        raise (UsageError if in_validator else KvError)(str(error)) from None
 
 
-def _hex_argument(value: str | None, option: str) -> bytes | None:
+def _hex_argument(value: str | None) -> bytes | None:
+    """--iv, --aad, --tag: hex, decoded by az in the command with Python's own message."""
     if value is None:
         return None
     try:
         return binascii.unhexlify(value)
-    except (binascii.Error, ValueError):
-        raise KvError(f"{option}: '{value}' is not valid hex.") from None
+    except (binascii.Error, ValueError) as error:
+        raise KvError(str(error)) from None
 
 
 @command(app, "create", help="Create a new key, store it, then return key parameters and "
@@ -246,11 +253,11 @@ def import_key(
         raise KvError("BYOK import is not supported by kvcli: a BYOK blob is wrapped for a "
                       "real HSM's key exchange key and cannot be opened offline. Import the "
                       "private key with --pem-file or --pem-string instead.")
-    hsm = _key_type("RSA", None, protection).endswith("-HSM")
     pem = read_input_file(pem_file) if pem_file else pem_string.encode("utf-8")
     return _keys().import_key(
         open_home(), vault_name, name, pem,
-        password=pem_password.encode() if pem_password else None, hsm=hsm, ops=ops,
+        password=pem_password.encode() if pem_password else None, hsm=protection == "hsm",
+        ops=ops,
         tags=tags, enabled=not disabled, expires=_when(expires),
         not_before=_when(not_before), exportable=exportable,
         policy=_release(policy, immutable), immutable=immutable)
@@ -297,11 +304,12 @@ def set_attributes(id: idargs.Id = None, vault_name: idargs.VaultName = None,
                    name: KeyName = None, version: idargs.Version = None,
                    enabled: tristate("--enabled", "Enable the key.") = None,
                    expires: Expires = None, not_before: NotBefore = None, ops: Ops = None,
-                   tags: Tags = None):
+                   tags: Tags = None, policy: Policy = None, immutable: Immutable = None):
     target = idargs.resolve(id, vault_name, name, version)
     return _keys().set_attributes(
         open_home(), target.vault_name, target.name, target.version, enabled=enabled,
-        expires=_when(expires), not_before=_when(not_before), ops=ops, tags=tags)
+        expires=_when(expires), not_before=_when(not_before), ops=ops, tags=tags,
+        policy=_release(policy, immutable), immutable=immutable)
 
 
 @command(app, "delete", help="Delete a key of any type from storage in Vault. It moves to the "
@@ -446,11 +454,12 @@ def encrypt(algorithm: Algorithm,
             version: idargs.Version = None, data_type: DataType = "base64",
             iv: Iv = None, aad: Aad = None):
     target = idargs.resolve(id, vault_name, name, version)
+    console.warning(PREVIEW_WARNING)
     plaintext = (value.encode("utf-8") if data_type == "plaintext"
-                 else _base64_argument(value, "--value"))
+                 else _base64_argument(value, in_validator=True))
     return _keys().encrypt(open_home(), target.vault_name, target.name, target.version,
-                           algorithm, plaintext, iv=_hex_argument(iv, "--iv"),
-                           aad=_hex_argument(aad, "--aad"))
+                           algorithm, plaintext, iv=_hex_argument(iv),
+                           aad=_hex_argument(aad))
 
 
 @command(app, "decrypt", help="Decrypt a single block of encrypted data.",
@@ -470,10 +479,11 @@ def decrypt(algorithm: Algorithm,
                 help="The authentication tag generated during encryption (hex). Only for "
                      "AES-GCM.")] = None):
     target = idargs.resolve(id, vault_name, name, version)
+    console.warning(PREVIEW_WARNING)
     result, plain = _keys().decrypt(
         open_home(), target.vault_name, target.name, target.version, algorithm,
-        _base64_argument(value, "--value"), iv=_hex_argument(iv, "--iv"),
-        tag=_hex_argument(tag, "--tag"), aad=_hex_argument(aad, "--aad"))
+        _base64_argument(value, in_validator=True), iv=_hex_argument(iv),
+        tag=_hex_argument(tag), aad=_hex_argument(aad))
     if data_type == "base64":
         result["result"] = base64.b64encode(plain).decode()
     else:
@@ -495,7 +505,7 @@ def sign(algorithm: SignAlgorithm, digest: Digest, id: idargs.Id = None,
          version: idargs.Version = None):
     target = idargs.resolve(id, vault_name, name, version)
     return _keys().sign(open_home(), target.vault_name, target.name, target.version,
-                        algorithm, _base64_argument(digest, "--digest"))
+                        algorithm, _base64_argument(digest))
 
 
 @command(app, "verify", help="Verify a signature using the key that was used to sign it.",
@@ -510,5 +520,4 @@ def verify(algorithm: SignAlgorithm, digest: Digest,
            version: idargs.Version = None):
     target = idargs.resolve(id, vault_name, name, version)
     return _keys().verify(open_home(), target.vault_name, target.name, target.version,
-                          algorithm, _base64_argument(digest, "--digest"),
-                          _base64_argument(signature, "--signature"))
+                          algorithm, _base64_argument(digest), _base64_argument(signature))

@@ -11,6 +11,7 @@ automatic purge does (`_apply_rotation_policy`).
 from __future__ import annotations
 
 import base64
+import calendar
 import re
 from datetime import datetime, timedelta
 
@@ -26,8 +27,6 @@ DEFAULT_OPS = {"RSA": ALL_OPS, "EC": ("sign", "verify"),
                "oct": ("encrypt", "decrypt", "wrapKey", "unwrapKey")}
 RSA_SIZES = (2048, 3072, 4096)
 AES_SIZES = (128, 192, 256)
-CURVES = ("P-256", "P-256K", "P-384", "P-521")
-KEY_TYPES = ("EC", "EC-HSM", "RSA", "RSA-HSM", "oct", "oct-HSM")
 _JWK_FIELDS = ("crv", "d", "dp", "dq", "e", "k", "n", "p", "q", "qi", "t", "x", "y")
 # curve -> (cryptography class name, coordinate bytes)
 _CURVE_SPECS = {"P-256": ("SECP256R1", 32), "P-256K": ("SECP256K1", 32),
@@ -185,7 +184,10 @@ def _generate(kty: str, size: int | None, curve: str | None) -> tuple[dict, int 
 def _public_key(version: dict):
     """The `cryptography` public key rebuilt from the stored JWK fields."""
     fields = version["public"]
-    number = lambda name: int.from_bytes(base64.b64decode(fields[name]), "big")  # noqa: E731
+
+    def number(name: str) -> int:
+        return int.from_bytes(base64.b64decode(fields[name]), "big")
+
     if base_type(version["kty"]) == "RSA":
         from cryptography.hazmat.primitives.asymmetric import rsa
 
@@ -282,7 +284,7 @@ def _new_version(vault: DataPlaneVault, name: str, *, kty: str, public: dict,
         "notBefore": not_before,
         "created": created,
         "updated": created,
-        "tags": tags or {},
+        "tags": tags,  # None when never given: Key Vault then sends no tags (az: null)
         "exportable": exportable,
         "releasePolicy": release,
         "managed": None,
@@ -317,8 +319,6 @@ def add_duration(moment: datetime, text: str, sign: int = 1) -> datetime:
     years, months, rest = parse_duration(text)
     total = moment.year * 12 + moment.month - 1 + sign * (years * 12 + months)
     year, month = divmod(total, 12)
-    import calendar
-
     day = min(moment.day, calendar.monthrange(year, month + 1)[1])
     return moment.replace(year=year, month=month + 1, day=day) + sign * rest
 
@@ -348,7 +348,7 @@ def _rotated_version(vault: DataPlaneVault, record: dict, at: datetime) -> dict:
                                      latest["public"].get("crv"))
     expiry = (record.get("rotationPolicy") or {}).get("expiryTime")
     return _new_version(vault, record["name"], kty=latest["kty"], public=public, bits=bits,
-                        secret=secret, ops=latest["keyOps"], tags=dict(latest["tags"]),
+                        secret=secret, ops=latest["keyOps"], tags=latest["tags"],
                         enabled=True, not_before=None, created=to_stamp(at),
                         expires=to_stamp(add_duration(at, expiry)) if expiry else None,
                         exportable=latest["exportable"], release=latest["releasePolicy"])
@@ -474,12 +474,18 @@ def list_versions(home: Home, vault_name: str, name: str,
 def set_attributes(home: Home, vault_name: str, name: str, version: str | None = None, *,
                    enabled: bool | None = None, expires: datetime | None = None,
                    not_before: datetime | None = None, ops=None,
-                   tags: dict | None = None) -> dict:
+                   tags: dict | None = None, policy: dict | None = None,
+                   immutable: bool | None = None) -> dict:
     vault = DataPlaneVault(home, vault_name)
     _active(vault, name)
     with home.locked():
         record = vault.changeable(KEY, name, "update")
         chosen = _version(record, version)
+        if policy is not None:
+            if (chosen["releasePolicy"] or {}).get("immutable"):
+                raise messages.key_release_policy_immutable()
+            chosen["releasePolicy"] = release_policy(policy, chosen["exportable"],
+                                                     immutable)["releasePolicy"]
         for field, value in (("enabled", enabled), ("tags", tags)):
             if value is not None:
                 chosen[field] = value
@@ -643,7 +649,8 @@ def update_rotation_policy(home: Home, vault_name: str, name: str, policy: dict)
 def _usable(home: Home, vault_name: str, name: str, version: str | None,
             operation: str) -> tuple[DataPlaneVault, dict, dict]:
     """The key version, refused as Key Vault refuses it: disabled, operation not in its
-    key_ops, or (for operations that produce output) outside its validity window."""
+    key_ops, or (encrypt and sign) outside its validity window; decrypt and verify still
+    work on an expired key."""
     vault = DataPlaneVault(home, vault_name)
     record = _active(vault, name)
     chosen = _version(record, version)
@@ -651,7 +658,7 @@ def _usable(home: Home, vault_name: str, name: str, version: str | None,
         raise messages.key_disabled(operation)
     if operation not in chosen["keyOps"]:
         raise messages.key_operation_not_permitted(operation)
-    if operation in ("encrypt", "sign", "wrapKey"):
+    if operation in ("encrypt", "sign"):
         now = home_now(home)
         if chosen["notBefore"] and now < from_stamp(chosen["notBefore"]):
             raise messages.key_not_yet_valid(operation)
@@ -864,6 +871,7 @@ def restore_key(home: Home, vault_name: str, blob: bytes) -> dict:
     _, payload = backup.open_object(home, blob, kind=KEY.noun,
                                     target_geography=vault.geography)
     name = payload["name"]
+    _check_type(vault, payload["versions"][-1]["kty"])
     versions = [{**v, "private": vault.seal(KEY, name, v["version"],
                                             base64.b64decode(v["private"]))}
                 for v in payload["versions"]]

@@ -296,6 +296,12 @@ def key_release_policy_not_exportable() -> ServiceError:
                         "set --exportable true.", status=400)
 
 
+def key_release_policy_immutable() -> ServiceError:
+    """GUESS: changing a release policy that was marked immutable."""
+    return ServiceError("BadParameter", "The release policy of this key is immutable and "
+                        "cannot be changed.", status=400)
+
+
 def key_decrypt_failed() -> ServiceError:
     """GUESS: ciphertext that does not decrypt with this key and algorithm."""
     return ServiceError("BadParameter", "Decryption failed: the ciphertext, iv, tag or "

@@ -154,6 +154,8 @@ SEALED = obj({"nonce": STRING, "data": STRING})
 VERSION_PAYLOADS: dict[str, Shape] = {
     "secrets": {"value": SEALED, "contentType": optional(STRING), "managed": optional(BOOL),
                 "kid": optional(STRING)},
+    # A key created without tags keeps none (Key Vault sends no tags: az prints null).
+    "keys": {"tags": optional(TAGS), "private": SEALED},
     "certificates": {"cer": optional(STRING), "private": optional(SEALED)},
 }
 

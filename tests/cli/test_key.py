@@ -137,7 +137,9 @@ def test_ec_curves(kv, vault, tmp_path, curve, length):
 
 
 def test_curve_alone_means_ec_and_ops_are_kept(kv, vault):
-    key = create(kv, vault, "e", "--curve", "P-384", "--ops", "sign")["key"]
+    bundle = create(kv, vault, "e", "--curve", "P-384", "--ops", "sign")
+    assert bundle["tags"] is None  # Key Vault sends no tags for a key created without any
+    key = bundle["key"]
     assert (key["kty"], key["crv"], key["keyOps"]) == ("EC", "P-384", ["sign"])
     key = create(kv, vault, "r", "--ops", "encrypt", "decrypt")["key"]
     assert key["keyOps"] == ["encrypt", "decrypt"]
@@ -232,6 +234,20 @@ def test_release_policy_with_exportable(kv, premium, tmp_path):
                      json.dumps(policy))
     assert result.exit_code == 1 and "Non-exportable keys must not have a release policy" \
         in result.stderr
+    frozen = key_cmd(kv, "set-attributes", "--vault-name", premium, "-n", "exp", "--policy",
+                     json.dumps({"version": "1.0.0", "anyOf": []}))
+    assert frozen.exit_code == 1 and frozen.stderr.startswith(
+        "ERROR: (BadParameter) The release policy of this key is immutable")
+    create(kv, premium, "loose", "--exportable", "--policy", json.dumps(policy))
+    changed = key_cmd(kv, "set-attributes", "--vault-name", premium, "-n", "loose",
+                      "--policy", json.dumps({"version": "1.0.0", "anyOf": []}),
+                      "--immutable", "true").json["releasePolicy"]
+    assert changed["immutable"] is True
+    assert json.loads(base64.b64decode(changed["encodedPolicy"])) == {"version": "1.0.0",
+                                                                     "anyOf": []}
+    plain = key_cmd(kv, "set-attributes", "--vault-name", premium, "-n", "exp",
+                    "--immutable", "true")
+    assert plain.stderr == "ERROR: Please provide policy when setting `--immutable`\n"
 
 
 def test_set_attributes(kv, vault):
@@ -313,6 +329,19 @@ def test_purge_purge_protection_and_automatic_purge(kv, rg, vault):
     kv("clock", "advance", "--days", "10")
     assert key_cmd(kv, "list-deleted", "--vault-name", "protected").json == []
     create(kv, "protected", "p")
+
+
+def test_key_names_follow_key_vault_rules_and_vault_deletion_hides_keys(kv, vault):
+    bad = key_cmd(kv, "create", "--vault-name", vault, "-n", "bad_name")
+    assert bad.exit_code == 1
+    assert bad.stderr.startswith("ERROR: (BadParameter) The request URI contains an invalid "
+                                 "name: bad_name")
+    create(kv, vault, "k1")
+    kv("keyvault", "delete", "-n", vault)
+    assert key_cmd(kv, "show", "--vault-name", vault, "-n", "k1").stderr.startswith(
+        "ERROR: HTTPSConnection(host='vault1.vault.azure.net'")
+    kv("keyvault", "recover", "-n", vault)
+    assert key_cmd(kv, "show", "--vault-name", vault, "-n", "k1").exit_code == 0
 
 
 # --- backup / restore / download ---------------------------------------------------------
@@ -417,6 +446,11 @@ def test_private_material_is_sealed_at_rest(kv, vault, home, tmp_path, rsa_priva
     needles = [pem_body[:64], der[40:104], base64.b64encode(der)[40:104],
                base64.b64encode(d)[:40], base64.urlsafe_b64encode(d)[:40].rstrip(b"="),
                d[:32], p[:32], base64.b64encode(p)[:40], d.hex().encode()[:40]]
+    naive_forms = [pem_of(rsa_private), der, base64.b64encode(der), d + p, d.hex().encode(),
+                   json.dumps({"d": base64.b64encode(d).decode(), "p": base64.b64encode(p)
+                               .decode(), "d_url": base64.urlsafe_b64encode(d).decode()})
+                   .encode()]
+    assert all(any(needle in form for form in naive_forms) for needle in needles)  # control
     key_cmd(kv, "backup", "--vault-name", vault, "-n", "known", "-f", str(tmp_path / "b.blob"))
     stored = [path.read_bytes() for path in home.rglob("*") if path.is_file()]
     stored.append((tmp_path / "b.blob").read_bytes())
@@ -544,6 +578,8 @@ def test_rsa_encryption_both_ways_with_independent_keys(kv, vault, tmp_path, rsa
     encrypted = key_cmd(kv, "encrypt", "--vault-name", vault, "-n", "enc", "-a", algorithm,
                         "--value", "attack at dawn", "--data-type", "plaintext")
     assert encrypted.exit_code == 0, encrypted.stderr
+    assert encrypted.stderr == ("WARNING: This command is in preview and under development. "
+                                "Reference and support levels: https://aka.ms/CLI_refstatus\n")
     result = encrypted.json
     assert sorted(result) == ["aad", "algorithm", "iv", "kid", "result", "tag"]
     assert (result["aad"], result["iv"], result["tag"]) == (None, None, None)
@@ -591,7 +627,8 @@ def test_aes_round_trip_on_oct_hsm_keys_in_premium(kv, premium, algorithm):
     assert base64.b64decode(decrypted["result"]) == value
     if result["tag"]:
         wrong_aad = key_cmd(kv, "decrypt", *args, "--value", result["result"], "--iv",
-                            result["iv"], "--tag", result["tag"], "--aad", "beef")
+                            result["iv"], "--tag", result["tag"], "--aad", "beef",
+                            "--only-show-errors")
         assert wrong_aad.exit_code == 1 and "Decryption failed" in wrong_aad.stderr
 
 
@@ -616,18 +653,25 @@ def test_crypto_refusals(kv, vault, premium):
          "ERROR: (BadParameter) Algorithm 'A256GCM' is not supported for key type 'RSA'."),
         (("decrypt", "-n", "rsa", "-a", "RSA-OAEP", "--value", "AAAA"),
          "ERROR: (BadParameter) Decryption failed"),
-        (("encrypt", "-n", "rsa", "-a", "RSA-OAEP", "--value", "not base64!"),
-         "ERROR: --value: 'not base64!' is not valid base64."),
+        (("sign", "-n", "ec", "-a", "ES384", "--digest", "abcde"),
+         "ERROR: Invalid base64-encoded string: number of data characters (5) cannot be 1 "
+         "more than a multiple of 4"),
     ]
     for args, message in cases:
-        result = key_cmd(kv, args[0], "--vault-name", vault, *args[1:])
+        result = key_cmd(kv, args[0], "--vault-name", vault, *args[1:], "--only-show-errors")
         assert result.exit_code == 1, args
         assert result.stderr.startswith(message), result.stderr
+    not_b64 = key_cmd(kv, "encrypt", "--vault-name", vault, "-n", "rsa", "-a", "RSA-OAEP",
+                      "--value", "abc", "--only-show-errors")
+    assert not_b64.exit_code == 2 and not_b64.stderr.startswith("ERROR: Incorrect padding")
+    odd_iv = key_cmd(kv, "encrypt", "--vault-name", vault, "-n", "rsa", "-a", "RSA-OAEP",
+                     "--value", "AAAA", "--iv", "abc", "--only-show-errors")
+    assert (odd_iv.exit_code, odd_iv.stderr) == (1, "ERROR: Odd-length string\n")
     bad = key_cmd(kv, "sign", "--vault-name", vault, "-n", "ec", "-a", "XX", "--digest", "AA==")
     assert bad.exit_code == 2 and "'XX' is not a valid value for '--algorithm'" in bad.stderr
     create(kv, premium, "aes128", "--kty", "oct-HSM", "--size", "128")
     mismatch = key_cmd(kv, "encrypt", "--vault-name", premium, "-n", "aes128", "-a", "A256GCM",
-                       "--value", "AAAA")
+                       "--value", "AAAA", "--only-show-errors")
     assert mismatch.stderr.startswith("ERROR: (BadParameter) Algorithm 'A256GCM'")
 
 
