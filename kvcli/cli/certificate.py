@@ -56,15 +56,6 @@ def policy_argument(text: str | None) -> dict | None:
     return _certificates().parse_policy_text(text)
 
 
-def write_new_file(path: str, data: bytes) -> None:
-    """az's download rule: never over an existing file or directory."""
-    from kvcli.store.files import write_user_file
-
-    if os.path.isfile(path) or os.path.isdir(path):
-        raise KvError(f"File or directory named '{path}' already exists.")
-    write_user_file(Path(path), data)
-
-
 def _deleted_table(rows):
     return [{"DeletedDate": r["deletedDate"], "Name": r["name"], "RecoveryId": r["recoveryId"],
              "ScheduledPurgeDate": r["scheduledPurgeDate"]} for r in rows]
@@ -298,4 +289,6 @@ def download(file: Annotated[str, typer.Option("--file", "-f", metavar="PATH",
         from kvcli.core.x509 import pem_certificate
 
         der = pem_certificate(der)
-    write_new_file(file, der)
+    from kvcli.store.files import write_user_file
+
+    write_user_file(Path(file), der)

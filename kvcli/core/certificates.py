@@ -1,9 +1,12 @@
 """Certificates: policy, issuance, pending requests, lifetime actions; the rest is shared.
 
 A certificate is one object of the CERTIFICATE kind: its versions hold the DER certificate
-(`cer`, None while a request is pending) and the private key sealed at rest; the record
-holds the policy and the last certificate operation. Soft delete, recover, purge and
-automatic purge are DataPlaneVault's. X.509 itself is in `x509.py`, imported on use.
+(`cer`, None while a request is pending); the record holds the policy and the last
+certificate operation. As in Key Vault, each completed version owns a managed key (its key
+pair) and a managed secret (certificate and private key) of the same name and version; a
+pending version keeps its key pair sealed on the certificate until it is merged. Soft
+delete, recover, purge and automatic purge of the three are DataPlaneVault's (OWNED).
+X.509 itself is in `x509.py`, imported only by commands that need it.
 """
 
 from __future__ import annotations
@@ -509,20 +512,24 @@ def _renew_due(vault: DataPlaneVault, record: dict, now: datetime) -> bool:
     return renewed
 
 
-def _active(vault: DataPlaneVault, name: str, *, show: bool = False) -> dict:
-    """The active certificate, after any renewal its lifetime actions have come to."""
-    record = vault.active(CERTIFICATE, name, show=show)
+def _renewed(vault: DataPlaneVault, record: dict, *, show: bool = False) -> dict:
+    """The certificate after any renewal its lifetime actions have come to (like automatic
+    purge, it happens when the certificate is next read)."""
     due = _renewal_due(record)
     if due is None or due > home_now(vault.home):
         return record
     try:
         with vault.home.locked():
-            record = vault.active(CERTIFICATE, name, show=show)
+            record = vault.active(CERTIFICATE, record["name"], show=show)
             if _renew_due(vault, record, home_now(vault.home)):
                 vault.write(CERTIFICATE, record)
     except ReadOnlyHome:
         pass
     return record
+
+
+def _active(vault: DataPlaneVault, name: str, *, show: bool = False) -> dict:
+    return _renewed(vault, vault.active(CERTIFICATE, name, show=show), show=show)
 
 
 # --- operations ---------------------------------------------------------------------------
@@ -612,7 +619,7 @@ def list_certificates(home: Home, vault_name: str, *, include_pending: bool = Fa
     for stored in vault.all(CERTIFICATE):
         if stored.get("deleted"):
             continue
-        record = _active(vault, stored["name"])
+        record = _renewed(vault, stored)
         latest = record["versions"][-1]
         if latest.get("cer") is None and not include_pending:
             continue

@@ -42,7 +42,7 @@ PEM = "application/x-pem-file"
 
 # --- names and extensions ---------------------------------------------------------------
 def parse_subject(subject: str) -> x509.Name:
-    """A policy subject (`CN=a, O=b`) as an X.500 name, in the order written."""
+    """A policy subject (`CN=a, O=b`) as an X.500 name."""
     # Key Vault subjects are written `CN=a, O=b`: RFC 4514 allows no space after a comma.
     compact = ",".join(part.strip() for part in re.split(r"(?<!\\),", subject))
     try:
@@ -52,8 +52,8 @@ def parse_subject(subject: str) -> x509.Name:
             f"The subject '{subject}' is not a valid X.500 distinguished name.") from None
     if not subject.strip() or not list(parsed):
         raise messages.certificate_policy_invalid("The subject must not be empty.")
-    # RFC 4514 strings list the most specific part first; Key Vault keeps the order given.
-    return x509.Name(list(reversed(parsed.rdns)))
+    # Read as RFC 4514 (and Windows) read it: `CN=a, O=b, C=US` is encoded C, O, CN.
+    return parsed
 
 
 def _der_utf8(text: str) -> bytes:

@@ -722,3 +722,19 @@ def test_backup_all_and_restore_all_carry_certificates_once(kv, rg, vault, cert,
 def test_id_addresses_a_certificate_version(kv, vault, cert):
     result = kv("keyvault", "certificate", "show", "--id", cert["id"])
     assert result.exit_code == 0 and result.json["id"] == cert["id"]
+
+
+def test_subject_reads_as_written_and_imports_back_the_same(kv, vault, tmp_path):
+    kv("keyvault", "certificate", "create", "--vault-name", vault, "-n", "dn",
+       "-p", policy(x509CertificateProperties={"subject": "CN=a.contoso.com, O=Contoso, C=US"}))
+    bundle = kv("keyvault", "certificate", "show", "--vault-name", vault, "-n", "dn").json
+    assert load(bundle).subject.rfc4514_string() == "CN=a.contoso.com,O=Contoso,C=US"
+    pfx = tmp_path / "dn.pfx"
+    kv("keyvault", "secret", "download", "--vault-name", vault, "-n", "dn", "-f", str(pfx),
+       "-e", "base64")
+    kv("keyvault", "create", "-n", "vault4", "-g", "rg1")
+    imported = kv("keyvault", "certificate", "import", "--vault-name", "vault4", "-n", "dn",
+                  "-f", str(pfx)).json
+    assert imported["policy"]["x509CertificateProperties"]["subject"] == \
+        "CN=a.contoso.com, O=Contoso, C=US"
+    assert imported["x509ThumbprintHex"] == bundle["x509ThumbprintHex"]
