@@ -242,14 +242,28 @@ def normalise_policy(raw: object, base: dict | None = None) -> dict:
 
 
 def parse_policy_text(text: str) -> dict:
-    """`--policy` text (already read from `@file`), as az's get_json_object reads it."""
+    """`--policy` text (already read from `@file`), as az reads it: JSON, or a Python dict
+    literal (azure-cli-core's shell_safe_json_parse), then az's own check that it is an
+    object (process_certificate_policy)."""
+    import ast
     import json
 
     try:
-        return json.loads(text)
-    except ValueError as error:
-        raise KvError(f"Failed to parse string as JSON:\n{text}\nError detail: {error}") \
-            from None
+        policy = json.loads(text)
+    except ValueError as json_error:
+        try:
+            policy = ast.literal_eval(text)
+        except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
+            raise KvError(
+                f"Failed to parse string as JSON:\n{text}\nError detail: {json_error}",
+                recommendations=(
+                    "The provided JSON string may have been parsed by the shell. See "
+                    "https://docs.microsoft.com/cli/azure/use-cli-effectively"
+                    "#use-quotation-marks-in-arguments",)) from None
+    if not isinstance(policy, dict):
+        raise KvError("incorrect usage: policy should be a JSON encoded string or can use "
+                      "@{file} to load from a file(e.g.@my_policy.json).")
+    return policy
 
 
 # --- views ----------------------------------------------------------------------------------

@@ -181,8 +181,30 @@ def test_policy_from_file_and_snake_case(kv, vault, tmp_path):
     assert load(bundle).subject.rfc4514_string() == "CN=snake"
 
 
+def test_policy_text_errors_are_azs(kv, vault):
+    result = kv("keyvault", "certificate", "create", "--vault-name", vault, "-n", "c",
+                "-p", "{not json")
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        "ERROR: Failed to parse string as JSON:", "{not json",
+        "Error detail: Expecting property name enclosed in double quotes: line 1 column 2 "
+        "(char 1)",
+        "The provided JSON string may have been parsed by the shell. See "
+        "https://docs.microsoft.com/cli/azure/use-cli-effectively"
+        "#use-quotation-marks-in-arguments"]
+    listed = kv("keyvault", "certificate", "create", "--vault-name", vault, "-n", "c",
+                "-p", "[1, 2]")
+    assert listed.stderr == ("ERROR: incorrect usage: policy should be a JSON encoded string "
+                             "or can use @{file} to load from a file(e.g.@my_policy.json).\n")
+    # A Python dict literal is accepted, as az's shell_safe_json_parse accepts it.
+    literal = kv("keyvault", "certificate", "create", "--vault-name", vault, "-n", "c",
+                 "-p", "{'issuerParameters': {'name': 'Self'}, "
+                       "'x509CertificateProperties': {'subject': 'CN=py'}}")
+    assert literal.exit_code == 0, literal.stderr
+
+
 @pytest.mark.parametrize("text, fragment", [
-    ("{not json", "Failed to parse string as JSON:"),
+    ('{"x509CertificateProperties": {}}', "needs x509CertificateProperties.subject"),
     (policy(keyProperties={"keyType": "RSA", "keySize": 1024}), "RSA key size 1024"),
     (policy(keyProperties={"keyType": "EC", "curve": "P-999"}), "Curve 'P-999'"),
     (policy(x509CertificateProperties={"subject": "not a dn"}), "not a valid X.500"),
