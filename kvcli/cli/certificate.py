@@ -46,6 +46,23 @@ def read_input_file(path: str, limit: int, what: str) -> bytes:
     return read_input(path, limit, what)
 
 
+def _read_certificate_file(path: str) -> bytes:
+    """az's certificate_type: the file's bytes, or `Unable to load certificate file ...`."""
+    import errno
+
+    expanded = os.path.expanduser(path)
+    if os.path.isdir(expanded):
+        raise KvError(f"Unable to load certificate file '{path}': "
+                      f"{os.strerror(errno.EISDIR)}.")
+    try:
+        return read_input_file(expanded, MAX_CERTIFICATE_FILE_BYTES, "certificate file")
+    except KvError as error:
+        if isinstance(error.__context__, OSError):
+            raise KvError(f"Unable to load certificate file '{path}': "
+                          f"{error.__context__.strerror}.") from None
+        raise
+
+
 def policy_argument(text: str | None) -> dict | None:
     """`--policy` as az takes it: inline JSON, or `@file` (knack's @-expansion)."""
     if text is None:
@@ -117,7 +134,7 @@ def import_certificate(file: FileIn,
                        disabled: tristate("--disabled",
                                           "Import the certificate in disabled state.") = None,
                        tags: Tags = None):
-    data = read_input_file(file, MAX_CERTIFICATE_FILE_BYTES, "certificate file")
+    data = _read_certificate_file(file)
     return _certificates().import_certificate(
         open_home(), vault_name, name, data, password=password,
         policy=policy_argument(policy), disabled=bool(disabled), tags=tags)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import base64
 import copy
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from kvcli.core import messages
 from kvcli.core.clock import home_now
@@ -290,11 +290,13 @@ def policy_view(vault: DataPlaneVault, record: dict) -> dict:
 
 
 def _thumbprints(version: dict) -> tuple[str | None, str | None]:
+    """SHA-1 of the DER certificate, as base64 and as upper-case hex (X.509 thumbprints are
+    SHA-1 by convention; nothing here relies on its strength)."""
     if version.get("cer") is None:
         return None, None
-    from kvcli.core.x509 import thumbprint
+    import hashlib
 
-    digest = thumbprint(base64.b64decode(version["cer"]))
+    digest = hashlib.sha1(base64.b64decode(version["cer"])).digest()  # noqa: S324
     return base64.b64encode(digest).decode(), digest.hex().upper()
 
 
@@ -495,19 +497,23 @@ def _issue(vault: DataPlaneVault, record: dict, now: datetime, *, tags: dict,
 
 
 # --- lifetime actions -------------------------------------------------------------------------
+def _trigger_time(not_before: datetime, expires: datetime, trigger: dict) -> datetime:
+    """When a lifetime action's trigger fires for one certificate version."""
+    if trigger["daysBeforeExpiry"] is not None:
+        return expires - timedelta(days=trigger["daysBeforeExpiry"])
+    return not_before + (expires - not_before) * (trigger["lifetimePercentage"] / 100)
+
+
 def _renewal_due(record: dict) -> datetime | None:
     """When the AutoRenew action fires for the newest version, if it is self-issued."""
-    from kvcli.core.x509 import expiry_gap
-
     policy = record["policy"]
     latest = record["versions"][-1]
     if policy["issuerParameters"]["name"] != "Self" or latest.get("cer") is None:
         return None
     for action in policy["lifetimeActions"]:
         if action["action"]["actionType"] == "AutoRenew":
-            trigger = action["trigger"]
-            return expiry_gap(from_stamp(latest["notBefore"]), from_stamp(latest["expires"]),
-                              trigger["daysBeforeExpiry"], trigger["lifetimePercentage"])
+            return _trigger_time(from_stamp(latest["notBefore"]),
+                                 from_stamp(latest["expires"]), action["trigger"])
     return None
 
 

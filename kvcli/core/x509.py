@@ -8,9 +8,8 @@ core decides what is stored where. Imported only by commands that need it.
 from __future__ import annotations
 
 import base64
-import hashlib
 import re
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
@@ -187,10 +186,6 @@ def validity(certificate_der: bytes) -> tuple[datetime, datetime]:
     return cert.not_valid_before_utc, cert.not_valid_after_utc
 
 
-def thumbprint(certificate_der: bytes) -> bytes:
-    return hashlib.sha1(certificate_der).digest()  # noqa: S324 - X.509 thumbprints are SHA-1
-
-
 def policy_properties(certificate_der: bytes) -> dict:
     """The x509CertificateProperties Key Vault reads out of an imported certificate."""
     cert = x509.load_der_x509_certificate(certificate_der)
@@ -250,13 +245,11 @@ def load_upload(data: bytes, password: str | None) -> tuple[bytes, object | None
 
 
 def load_signed(data: bytes) -> bytes:
-    """The leaf certificate of a file given to `pending merge`: PEM (first of a chain) or
-    DER."""
+    """The leaf certificate of a file given to `pending merge`: az reads only the PEM
+    certificates in it (validate_x509_certificate_chain); the first is the leaf."""
     try:
-        if b"-----BEGIN" in data:
-            return x509.load_pem_x509_certificates(data)[0].public_bytes(
-                serialization.Encoding.DER)
-        return x509.load_der_x509_certificate(data).public_bytes(serialization.Encoding.DER)
+        return x509.load_pem_x509_certificates(data)[0].public_bytes(
+            serialization.Encoding.DER)
     except ValueError:
         raise messages.certificate_pem_unreadable() from None
 
@@ -281,11 +274,3 @@ def pem_certificate(certificate_der: bytes) -> bytes:
     """az's `certificate download -e PEM`: base64 in 76-character lines between armour."""
     body = base64.encodebytes(certificate_der).decode()
     return f"-----BEGIN CERTIFICATE-----\n{body}-----END CERTIFICATE-----\n".encode()
-
-
-def expiry_gap(not_before: datetime, expires: datetime, days_before: int | None,
-               percentage: int | None) -> datetime:
-    """When a lifetime action's trigger fires for one certificate version."""
-    if days_before is not None:
-        return expires - timedelta(days=days_before)
-    return not_before + (expires - not_before) * (percentage / 100)
