@@ -128,13 +128,16 @@ class DataPlaneVault:
             raise messages.object_name_deleted(kind, record["name"])
         if record is not None and is_managed(record):
             raise messages.object_managed(kind, "set")
-        for owner, owned_kinds in OWNED.items():
-            # A name a certificate will give its key and secret (even while its request is
-            # pending) is not free for a plain key or secret.
-            if kind in owned_kinds and self.read(owner, name) is not None:
-                raise messages.object_managed(kind, "set")
+        self._refuse_owners_name(kind, name, "set")
         self.ensure_owned_names_free(kind, name)
         return record
+
+    def _refuse_owners_name(self, kind: ObjectKind, name: str, operation: str) -> None:
+        """A name a certificate gives (or, while its request is pending, will give) its key
+        and secret is not free for a plain key or secret."""
+        for owner, owned_kinds in OWNED.items():
+            if kind in owned_kinds and self.read(owner, name) is not None:
+                raise messages.object_managed(kind, operation)
 
     def write(self, kind: ObjectKind, record: dict) -> None:
         self.home.write(self._file(kind, record["name"]), record)
@@ -243,6 +246,8 @@ class DataPlaneVault:
         """Add a restored object (with the objects it owns); every name must be free,
         active or soft-deleted alike."""
         with self.home.locked():
+            if not owned:
+                self._refuse_owners_name(kind, record["name"], "restore")
             for each_kind, each in [(kind, record), *(owned or {}).items()]:
                 existing = self.read(each_kind, each["name"])
                 if existing is not None and existing.get("deleted"):

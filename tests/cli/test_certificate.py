@@ -782,3 +782,17 @@ def test_reading_certificates_does_not_import_cryptography(kv, vault, cert):
          "print('cryptography' in sys.modules)"],
         capture_output=True, text=True)
     assert probe.stdout.strip() == "False", probe.stderr
+
+
+def test_a_pending_certificates_name_is_not_free_for_a_restored_secret(kv, vault, tmp_path):
+    kv("keyvault", "secret", "set", "--vault-name", vault, "-n", "later", "--value", "v")
+    kv("keyvault", "secret", "backup", "--vault-name", vault, "-n", "later",
+       "-f", str(tmp_path / "s.blob"))
+    kv("keyvault", "secret", "delete", "--vault-name", vault, "-n", "later")
+    kv("keyvault", "secret", "purge", "--vault-name", vault, "-n", "later")
+    kv("keyvault", "certificate", "create", "--vault-name", vault, "-n", "later",
+       "-p", policy(issuerParameters={"name": "Unknown"}))
+    result = kv("keyvault", "secret", "restore", "--vault-name", vault,
+                "-f", str(tmp_path / "s.blob"))
+    assert result.exit_code == 1
+    assert 'Operation "restore" is not allowed' in result.stderr
