@@ -435,8 +435,9 @@ def _write_owned(vault: DataPlaneVault, record: dict, version: dict, private_key
     key["versions"].append(keys.managed_version(vault, key["name"], version["version"],
                                                 private_key, **common))
     content_type = record["policy"]["secretProperties"]["contentType"]
-    value = x509.secret_value(content_type, base64.b64decode(version["cer"]), private_key,
-                              name)
+    exportable = record["policy"]["keyProperties"]["exportable"]
+    value = x509.secret_value(content_type, base64.b64decode(version["cer"]),
+                              private_key if exportable else None, name)
     secret = vault.read(SECRET, name) or {"name": name, "versions": [], "deleted": None}
     secret["versions"].append(secrets.managed_version(
         vault, secret["name"], version["version"], value, content_type=content_type,

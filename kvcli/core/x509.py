@@ -258,12 +258,13 @@ def load_signed(data: bytes) -> bytes:
 def secret_value(content_type: str, certificate_der: bytes, private_key,
                  name: str) -> str:
     """What Key Vault keeps in a certificate's secret: base64 PKCS#12 without a password,
-    or PEM text (private key, then certificate)."""
+    or PEM text (private key, then certificate). With a non-exportable key (`private_key`
+    None) the secret holds the certificate alone."""
     cert = x509.load_der_x509_certificate(certificate_der)
     if content_type == PEM:
-        key_pem = private_key.private_bytes(serialization.Encoding.PEM,
-                                            serialization.PrivateFormat.PKCS8,
-                                            serialization.NoEncryption())
+        key_pem = b"" if private_key is None else private_key.private_bytes(
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption())
         return (key_pem + cert.public_bytes(serialization.Encoding.PEM)).decode()
     blob = pkcs12.serialize_key_and_certificates(name.encode(), private_key, cert, None,
                                                  serialization.NoEncryption())

@@ -796,3 +796,16 @@ def test_a_pending_certificates_name_is_not_free_for_a_restored_secret(kv, vault
                 "-f", str(tmp_path / "s.blob"))
     assert result.exit_code == 1
     assert 'Operation "restore" is not allowed' in result.stderr
+
+
+def test_a_non_exportable_key_stays_out_of_the_secret(kv, vault, tmp_path):
+    kv("keyvault", "certificate", "create", "--vault-name", vault, "-n", "nx",
+       "-p", policy(keyProperties={"keyType": "RSA", "exportable": False},
+                    secretProperties={"contentType": "application/x-pem-file"}))
+    secret = kv("keyvault", "secret", "show", "--vault-name", vault, "-n", "nx").json
+    assert "PRIVATE KEY" not in secret["value"]
+    assert "BEGIN CERTIFICATE" in secret["value"]
+    # The key still signs inside the vault.
+    digest = base64.b64encode(hashlib.sha256(b"x").digest()).decode()
+    assert kv("keyvault", "key", "sign", "--vault-name", vault, "-n", "nx", "-a", "RS256",
+              "--digest", digest).exit_code == 0
