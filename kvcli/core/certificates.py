@@ -564,7 +564,7 @@ def create_certificate(home: Home, vault_name: str, name: str, policy: dict, *,
     """Issue a new version (self-signed) or start a pending request; prints the operation."""
     vault = DataPlaneVault(home, vault_name)
     normalised = normalise_policy(policy)
-    if validity is not None:
+    if validity:  # az applies --validity only when it is not 0
         normalised["x509CertificateProperties"]["validityInMonths"] = validity
         normalised = normalise_policy(normalised)
     tags = object_tags(tags) or {}
