@@ -809,3 +809,14 @@ def test_a_non_exportable_key_stays_out_of_the_secret(kv, vault, tmp_path):
     digest = base64.b64encode(hashlib.sha256(b"x").digest()).decode()
     assert kv("keyvault", "key", "sign", "--vault-name", vault, "-n", "nx", "-a", "RS256",
               "--digest", digest).exit_code == 0
+
+
+def test_automatic_purge_takes_the_trio_when_retention_ends(kv, vault, cert):
+    kv("keyvault", "certificate", "delete", "--vault-name", vault, "-n", "c1")
+    kv("clock", "advance", "--days", "90")
+    for kind in ("certificate", "key", "secret"):
+        assert kv("keyvault", kind, "show-deleted", "--vault-name", vault,
+                  "-n", "c1").exit_code == 1
+    assert kv("keyvault", "key", "create", "--vault-name", vault, "-n", "c1").exit_code == 0
+    kv("clock", "set", "2026-01-02T00:00:00Z")  # moving back resurrects nothing
+    assert kv("keyvault", "certificate", "list-deleted", "--vault-name", vault).json == []
