@@ -246,6 +246,20 @@ def _unlink_quietly(name: str, dir_fd: int) -> None:
         pass
 
 
+def tighten_modes(root: Path) -> None:
+    """Make every directory of the home 0700 and every file 0600 (older kvcli versions made
+    some directories with the umask's mode). Links are neither followed nor changed."""
+    for directory, subdirs, names in os.walk(root):
+        for name in names:
+            target = os.path.join(directory, name)
+            if not os.path.islink(target):
+                os.chmod(target, FILE_MODE)
+        for name in subdirs:
+            target = os.path.join(directory, name)
+            if not os.path.islink(target):
+                os.chmod(target, DIR_MODE)
+
+
 def ensure_root(root: Path) -> None:
     """Create the home directory itself (and missing parents), all 0700 whatever the umask."""
     missing = []

@@ -205,6 +205,11 @@ class Home:
             self.key("data.key")  # raises: the values it sealed cannot be opened
         _create_missing_keys(self.root)
 
+    def tighten_modes(self) -> None:
+        """Bring an older home's directories and files to 0700/0600."""
+        self._require_lock(self.root)
+        files.tighten_modes(self.root)
+
     def key(self, name: str) -> bytes:
         """One of the home's keys; missing, exposed or damaged is a StateError naming the file."""
         path = paths.key_file(self.root, name)
