@@ -39,6 +39,7 @@ class Home:
         self.root = root
         self.meta = meta
         self._lock_depth = 0
+        self._keys: dict[str, bytes] = {}
 
     # --- opening ----------------------------------------------------------------------
     @classmethod
@@ -223,7 +224,13 @@ class Home:
         files.tighten_modes(self.root)
 
     def key(self, name: str) -> bytes:
-        """One of the home's keys; missing, exposed or damaged is a StateError naming the file."""
+        """One of the home's keys; missing, exposed or damaged is a StateError naming the file.
+        Read once per process: a bulk command seals thousands of values under it."""
+        if name not in self._keys:
+            self._keys[name] = self._read_key(name)
+        return self._keys[name]
+
+    def _read_key(self, name: str) -> bytes:
         path = paths.key_file(self.root, name)
         key = files.read_state(self.root, path)
         if key is None:
