@@ -18,6 +18,7 @@ from datetime import datetime, timedelta
 from kvcli.core import messages
 from kvcli.core.clock import home_now
 from kvcli.core.objects import KEY, DataPlaneVault, new_version
+from kvcli.core.tags import object_tags
 from kvcli.core.timeutil import data_plane, from_stamp, to_stamp
 from kvcli.errors import KvError
 from kvcli.store.home import Home
@@ -105,7 +106,7 @@ def bundle(vault: DataPlaneVault, record: dict, version: dict) -> dict:
         "key": jwk(vault, record, version),
         "managed": version.get("managed"),
         "releasePolicy": _release_policy(version),
-        "tags": version["tags"],
+        "tags": version["tags"] or None,  # Key Vault sends no tags when there are none
     }
 
 
@@ -119,7 +120,7 @@ def list_item(vault: DataPlaneVault, record: dict, version: dict, *, versioned: 
         "managed": version.get("managed"),
         "name": record["name"],
         "releasePolicy": _release_policy(version),
-        "tags": version["tags"],
+        "tags": version["tags"] or None,
     }
 
 
@@ -284,7 +285,7 @@ def _new_version(vault: DataPlaneVault, name: str, *, kty: str, public: dict,
         "notBefore": not_before,
         "created": created,
         "updated": created,
-        "tags": tags,  # None when never given: Key Vault then sends no tags (az: null)
+        "tags": tags or {},
         "exportable": exportable,
         "releasePolicy": release,
         "managed": None,
@@ -385,6 +386,7 @@ def create_key(home: Home, vault_name: str, name: str, *, kty: str = "RSA",
                immutable: bool | None = None) -> dict:
     """Generate a new key version (creating the key on first use)."""
     vault = DataPlaneVault(home, vault_name)
+    tags = object_tags(tags)
     vault.ensure_name_free(KEY, name)
     _check_type(vault, kty)
     size, curve = _key_shape(kty, size, curve)
@@ -411,6 +413,7 @@ def import_key(home: Home, vault_name: str, name: str, pem: bytes, *,
     from cryptography.hazmat.primitives.serialization import load_pem_private_key
 
     vault = DataPlaneVault(home, vault_name)
+    tags = object_tags(tags)
     vault.ensure_name_free(KEY, name)
     try:
         private_key = load_pem_private_key(pem, password)
@@ -477,6 +480,7 @@ def set_attributes(home: Home, vault_name: str, name: str, version: str | None =
                    tags: dict | None = None, policy: dict | None = None,
                    immutable: bool | None = None) -> dict:
     vault = DataPlaneVault(home, vault_name)
+    tags = object_tags(tags)
     _active(vault, name)
     with home.locked():
         record = vault.active(KEY, name)
