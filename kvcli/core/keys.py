@@ -356,19 +356,26 @@ def _rotated_version(vault: DataPlaneVault, record: dict, at: datetime) -> dict:
 
 
 def _apply_rotation_policy(vault: DataPlaneVault, record: dict, *, show: bool = False) -> dict:
-    """Every Rotate the policy asked for since the latest version, each at its own time."""
+    """Every Rotate the policy asked for since the latest version, each at its own time.
+    A read-only home still answers, unrotated: the rotation waits for a writable run, as
+    automatic purge does."""
+    from kvcli.store.home import ReadOnlyHome
+
     now = home_now(vault.home)
     due = _next_rotation(record)
     if due is None or due > now:
         return record
-    with vault.home.locked():
-        record = vault.active(KEY, record["name"], show=show)
-        changed = False
-        while (due := _next_rotation(record)) is not None and due <= now:
-            record["versions"].append(_rotated_version(vault, record, due))
-            changed = True
-        if changed:
-            vault.write(KEY, record)
+    try:
+        with vault.home.locked():
+            record = vault.active(KEY, record["name"], show=show)
+            changed = False
+            while (due := _next_rotation(record)) is not None and due <= now:
+                record["versions"].append(_rotated_version(vault, record, due))
+                changed = True
+            if changed:
+                vault.write(KEY, record)
+    except ReadOnlyHome:
+        pass
     return record
 
 
