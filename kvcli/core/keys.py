@@ -367,16 +367,16 @@ def _apply_rotation_policy(vault: DataPlaneVault, record: dict, *, show: bool = 
         return record
     try:
         with vault.home.locked():
-            record = vault.active(KEY, record["name"], show=show)
+            current = vault.active(KEY, record["name"], show=show)
             changed = False
-            while (due := _next_rotation(record)) is not None and due <= now:
-                record["versions"].append(_rotated_version(vault, record, due))
+            while (due := _next_rotation(current)) is not None and due <= now:
+                current["versions"].append(_rotated_version(vault, current, due))
                 changed = True
             if changed:
-                vault.write(KEY, record)
+                vault.write(KEY, current)
     except ReadOnlyHome:
-        pass
-    return record
+        return record
+    return current
 
 
 def _active(vault: DataPlaneVault, name: str, *, show: bool = False) -> dict:
