@@ -13,8 +13,8 @@ from kvcli.cli import console, idargs
 from kvcli.cli.app import new_app
 from kvcli.cli.command import command
 from kvcli.cli.context import open_home
-from kvcli.cli.params import INT, AzChoiceList, Tags, choice, tristate
-from kvcli.errors import KvError, UsageError, file_error
+from kvcli.cli.params import INT, AzChoiceList, MaxResults, Tags, choice, tristate
+from kvcli.errors import KvError, UsageError
 
 app = new_app()
 
@@ -35,6 +35,9 @@ ENCRYPTION_ALGORITHMS = ("A128CBC", "A128CBCPAD", "A128GCM", "A192CBC", "A192CBC
 SIGNATURE_ALGORITHMS = ("ES256", "ES256K", "ES384", "ES512", "HS256", "HS384", "HS512",
                         "PS256", "PS384", "PS512", "RS256", "RS384", "RS512")
 
+# The largest PEM or policy file read: an encrypted RSA 4096 PEM is about 3.5 KB.
+MAX_INPUT_FILE_BYTES = 64 * 1024
+
 KeyName = idargs.name_option("key")
 Expires = Annotated[Optional[str], typer.Option(
     "--expires", metavar="DATETIME",
@@ -54,10 +57,6 @@ Policy = Annotated[Optional[str], typer.Option(
          "of a file holding it.")]
 Immutable = tristate("--immutable", "Mark a release policy immutable. An immutable release "
                      "policy cannot be changed or updated after being marked immutable.")
-MaxResults = Annotated[Optional[int], typer.Option(
-    "--maxresults", click_type=INT, metavar="N",
-    help="Maximum number of results to return in a page. If not specified, the service will "
-         "return up to 25 results.")]
 Algorithm = Annotated[str, typer.Option(
     "--algorithm", "-a", click_type=choice(*ENCRYPTION_ALGORITHMS), metavar="ALGORITHM",
     help="Algorithm identifier. Allowed values: " + ", ".join(ENCRYPTION_ALGORITHMS) + ".")]
@@ -90,20 +89,14 @@ def _when(text: str | None):
     return parse_az_datetime(text) if text is not None else None
 
 
-def read_input_file(path: str) -> bytes:
-    """Read a file the user names (PEM, policy JSON), failing with az's own text."""
-    try:
-        with open(path, "rb") as handle:
-            return handle.read()
-    except OSError as error:
-        raise file_error(error, path) from None
-
-
-def json_argument(value: str) -> Any:
+def json_argument(value: str, what: str) -> Any:
     """az's JSON arguments: a path to a JSON file, or the JSON text itself."""
     import json
 
-    text = read_input_file(value).decode("utf-8", "replace") if os.path.exists(value) else value
+    from kvcli.store.files import read_input
+
+    text = (read_input(value, MAX_INPUT_FILE_BYTES, what).decode("utf-8", "replace")
+            if os.path.exists(value) else value)
     try:
         return json.loads(text)
     except ValueError as error:
@@ -115,7 +108,7 @@ def _release(policy: str | None, immutable: bool | None) -> Any:
     """az's `process_key_release_policy`: --immutable needs a policy."""
     if policy is None and immutable is not None:
         raise KvError("Please provide policy when setting `--immutable`")
-    return json_argument(policy) if policy is not None else None
+    return json_argument(policy, "release policy file") if policy is not None else None
 
 
 def _base64_argument(value: str, *, in_validator: bool = False) -> bytes:
@@ -253,7 +246,12 @@ def import_key(
         raise KvError("BYOK import is not supported by kvcli: a BYOK blob is wrapped for a "
                       "real HSM's key exchange key and cannot be opened offline. Import the "
                       "private key with --pem-file or --pem-string instead.")
-    pem = read_input_file(pem_file) if pem_file else pem_string.encode("utf-8")
+    if pem_file:
+        from kvcli.store.files import read_input
+
+        pem = read_input(pem_file, MAX_INPUT_FILE_BYTES, "PEM file")
+    else:
+        pem = pem_string.encode("utf-8")
     return _keys().import_key(
         open_home(), vault_name, name, pem,
         password=pem_password.encode() if pem_password else None, hsm=protection == "hsm",
@@ -372,7 +370,7 @@ def backup(file: Annotated[str, typer.Option("--file", "-f", metavar="PATH",
 
     target = idargs.resolve(id, vault_name, name)
     write_user_file(Path(file), _keys().backup_key(open_home(), target.vault_name,
-                                                      target.name))
+                                                   target.name))
 
 
 @command(app, "restore", help="Restore a backed up key to a vault, with its original name, "

@@ -49,7 +49,7 @@ def update_policy(value: Annotated[str, typer.Option(
     from kvcli.core import keys
 
     target = idargs.resolve(id, vault_name, name)
-    policy = json_argument(value)
+    policy = json_argument(value, "rotation policy file")
     if not policy or not isinstance(policy, dict):
         raise KvError("Please specify a valid policy")
     return keys.update_rotation_policy(open_home(), target.vault_name, target.name, policy)

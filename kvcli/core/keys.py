@@ -18,6 +18,7 @@ from datetime import datetime, timedelta
 from kvcli.core import messages
 from kvcli.core.clock import home_now
 from kvcli.core.objects import KEY, DataPlaneVault, is_managed, new_version
+from kvcli.core.tags import object_tags
 from kvcli.core.timeutil import data_plane, from_stamp, to_stamp
 from kvcli.errors import KvError
 from kvcli.store.home import Home
@@ -105,7 +106,7 @@ def bundle(vault: DataPlaneVault, record: dict, version: dict) -> dict:
         "key": jwk(vault, record, version),
         "managed": version.get("managed"),
         "releasePolicy": _release_policy(version),
-        "tags": version["tags"],
+        "tags": version["tags"] or None,  # Key Vault sends no tags when there are none
     }
 
 
@@ -119,7 +120,7 @@ def list_item(vault: DataPlaneVault, record: dict, version: dict, *, versioned: 
         "managed": version.get("managed"),
         "name": record["name"],
         "releasePolicy": _release_policy(version),
-        "tags": version["tags"],
+        "tags": version["tags"] or None,
     }
 
 
@@ -284,7 +285,7 @@ def _new_version(vault: DataPlaneVault, name: str, *, kty: str, public: dict,
         "notBefore": not_before,
         "created": created,
         "updated": created,
-        "tags": tags,  # None when never given: Key Vault then sends no tags (az: null)
+        "tags": tags or {},
         "exportable": exportable,
         "releasePolicy": release,
         "managed": None,
@@ -355,20 +356,27 @@ def _rotated_version(vault: DataPlaneVault, record: dict, at: datetime) -> dict:
 
 
 def _apply_rotation_policy(vault: DataPlaneVault, record: dict, *, show: bool = False) -> dict:
-    """Every Rotate the policy asked for since the latest version, each at its own time."""
+    """Every Rotate the policy asked for since the latest version, each at its own time.
+    A read-only home still answers, unrotated: the rotation waits for a writable run, as
+    automatic purge does."""
+    from kvcli.store.home import ReadOnlyHome
+
     now = home_now(vault.home)
     due = _next_rotation(record)
     if due is None or due > now:
         return record
-    with vault.home.locked():
-        record = vault.active(KEY, record["name"], show=show)
-        changed = False
-        while (due := _next_rotation(record)) is not None and due <= now:
-            record["versions"].append(_rotated_version(vault, record, due))
-            changed = True
-        if changed:
-            vault.write(KEY, record)
-    return record
+    try:
+        with vault.home.locked():
+            current = vault.active(KEY, record["name"], show=show)
+            changed = False
+            while (due := _next_rotation(current)) is not None and due <= now:
+                current["versions"].append(_rotated_version(vault, current, due))
+                changed = True
+            if changed:
+                vault.write(KEY, current)
+    except ReadOnlyHome:
+        return record
+    return current
 
 
 def _active(vault: DataPlaneVault, name: str, *, show: bool = False) -> dict:
@@ -385,6 +393,7 @@ def create_key(home: Home, vault_name: str, name: str, *, kty: str = "RSA",
                immutable: bool | None = None) -> dict:
     """Generate a new key version (creating the key on first use)."""
     vault = DataPlaneVault(home, vault_name)
+    tags = object_tags(tags)
     vault.ensure_name_free(KEY, name)
     _check_type(vault, kty)
     size, curve = _key_shape(kty, size, curve)
@@ -411,6 +420,7 @@ def import_key(home: Home, vault_name: str, name: str, pem: bytes, *,
     from cryptography.hazmat.primitives.serialization import load_pem_private_key
 
     vault = DataPlaneVault(home, vault_name)
+    tags = object_tags(tags)
     vault.ensure_name_free(KEY, name)
     try:
         private_key = load_pem_private_key(pem, password)
@@ -477,6 +487,7 @@ def set_attributes(home: Home, vault_name: str, name: str, version: str | None =
                    tags: dict | None = None, policy: dict | None = None,
                    immutable: bool | None = None) -> dict:
     vault = DataPlaneVault(home, vault_name)
+    tags = object_tags(tags)
     _active(vault, name)
     with home.locked():
         record = vault.changeable(KEY, name, "update")

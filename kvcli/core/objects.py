@@ -151,14 +151,11 @@ class DataPlaneVault:
         directory = paths.objects_dir(self.home.root, self.name, kind.collection)
         now = home_now(self.home)
         records = []
-        for entry in self.home.entries(directory):
-            name = entry.removesuffix(".json")
-            if not entry.endswith(".json") or not paths.is_valid("object", name):
-                continue
-            record = self._stored(kind, name)
+        for name, record in self.home.read_all(directory, schema.object_shape(kind.collection),
+                                               "object"):
             if lifecycle.state_of(record, now) is not State.GONE:
                 records.append(record)
-            elif record is not None:
+            else:
                 self._purge_expired(kind, name)
         return records
 

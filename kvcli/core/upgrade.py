@@ -1,6 +1,6 @@
 """Bring a home written by an older kvcli up to the current format, once, under the lock.
 
-Format 1 sealed secret values with the associated data `secret/<name>/<version>`, which
+Format 1 made some directories with the umask's mode, sealed secret values with the associated data `secret/<name>/<version>`, which
 did not name the vault, and made its keys on first use. Format 2 binds every sealed value
 to its full place (`sealing.place`) and has both keys from the start. Upgrading re-seals
 every stored value in place; a value that does not open under format 1's rule stops the
@@ -20,6 +20,7 @@ def upgrade(home: Home) -> None:
     with home.locked():
         if home.format >= FORMAT_VERSION:
             return
+        home.tighten_modes()
         secret_files = _secret_files(home)
         home.ensure_keys(may_create_data_key=not secret_files)
         key = home.key(sealing.DATA_KEY)

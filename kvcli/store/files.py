@@ -23,6 +23,8 @@ FILE_MODE = 0o600
 DIR_MODE = 0o700
 TMP_DIR = ".tmp"
 _NOFOLLOW = os.O_NOFOLLOW | os.O_CLOEXEC
+# No state file kvcli writes comes near this; a larger one is damage, not data to load.
+STATE_FILE_LIMIT = 16 * 1024 * 1024
 
 
 def _relative(root: Path, path: Path) -> tuple[str, ...]:
@@ -93,7 +95,7 @@ def _in_dir(root: Path, path: Path, *, create: bool) -> Iterator[int | None]:
             os.close(fd)
 
 
-def read_state(root: Path, path: Path, limit: int = 16 * 1024 * 1024) -> bytes | None:
+def read_state(root: Path, path: Path, limit: int | None = None) -> bytes | None:
     """The bytes of a state file inside the home, or None when it does not exist."""
     try:
         with _in_dir(root, path, create=False) as dir_fd:
@@ -107,7 +109,7 @@ def read_state(root: Path, path: Path, limit: int = 16 * 1024 * 1024) -> bytes |
                 if exc.errno == errno.ELOOP:
                     raise _not_a_plain_file(path) from None
                 raise
-            return _read_bounded(fd, path, limit)
+            return _read_bounded(fd, path, limit or STATE_FILE_LIMIT)
     except StateError:
         raise
     except OSError as exc:
@@ -127,18 +129,7 @@ def _read_bounded(fd: int, path: object, limit: int) -> bytes:
 def read_json(root: Path, path: Path) -> dict | None:
     """The JSON object at `path` in the home, or None when missing; damage is a StateError."""
     raw = read_state(root, path)
-    if raw is None:
-        return None
-    try:
-        document = json.loads(raw)
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise StateError(
-            f"The state file '{path}' is damaged and cannot be read ({exc}). "
-            "kvcli will not overwrite it: repair or remove it by hand.") from None
-    if not isinstance(document, dict):
-        raise StateError(f"The state file '{path}' is damaged: expected a JSON object. "
-                         "kvcli will not overwrite it: repair or remove it by hand.")
-    return document
+    return None if raw is None else parse_json(path, raw)
 
 
 def write_state(root: Path, path: Path, data: bytes) -> None:
@@ -182,6 +173,45 @@ def remove(root: Path, path: Path) -> None:
         except FileNotFoundError:
             return
         os.fsync(dir_fd)
+
+
+def read_dir(root: Path, directory: Path, suffix: str) -> Iterator[tuple[str, bytes]]:
+    """(name, bytes) of every `*suffix` file in a state directory, in name order, through one
+    directory descriptor: listing N objects costs N opens, not N walks from the root."""
+    parts = _relative(root, directory)
+    dir_fd = _open_dir(root, parts, create=False)
+    if dir_fd is None:
+        return
+    try:
+        names = sorted(n for n in os.listdir(dir_fd) if n.endswith(suffix)
+                       and not n.startswith("."))
+        for name in names:
+            try:
+                fd = os.open(name, os.O_RDONLY | _NOFOLLOW, dir_fd=dir_fd)
+            except FileNotFoundError:
+                continue  # removed since the listing
+            except OSError as exc:
+                if exc.errno == errno.ELOOP:
+                    raise _not_a_plain_file(directory / name) from None
+                raise StateError(f"Cannot read state file '{directory / name}': "
+                                 f"{exc.strerror}.") from None
+            yield name, _read_bounded(fd, directory / name, STATE_FILE_LIMIT)
+    finally:
+        os.close(dir_fd)
+
+
+def parse_json(path: Path, raw: bytes) -> dict:
+    """A state file's bytes as a JSON object; anything else is a StateError naming it."""
+    try:
+        document = json.loads(raw)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise StateError(
+            f"The state file '{path}' is damaged and cannot be read ({exc}). "
+            "kvcli will not overwrite it: repair or remove it by hand.") from None
+    if not isinstance(document, dict):
+        raise StateError(f"The state file '{path}' is damaged: expected a JSON object. "
+                         "kvcli will not overwrite it: repair or remove it by hand.")
+    return document
 
 
 def entries(root: Path, directory: Path) -> list[str]:
@@ -244,6 +274,20 @@ def _unlink_quietly(name: str, dir_fd: int) -> None:
         os.unlink(name, dir_fd=dir_fd)
     except FileNotFoundError:
         pass
+
+
+def tighten_modes(root: Path) -> None:
+    """Make every directory of the home 0700 and every file 0600 (older kvcli versions made
+    some directories with the umask's mode). Links are neither followed nor changed."""
+    for directory, subdirs, names in os.walk(root):
+        for name in names:
+            target = os.path.join(directory, name)
+            if not os.path.islink(target):
+                os.chmod(target, FILE_MODE)
+        for name in subdirs:
+            target = os.path.join(directory, name)
+            if not os.path.islink(target):
+                os.chmod(target, DIR_MODE)
 
 
 def ensure_root(root: Path) -> None:

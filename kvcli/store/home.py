@@ -39,6 +39,7 @@ class Home:
         self.root = root
         self.meta = meta
         self._lock_depth = 0
+        self._keys: dict[str, bytes] = {}
 
     # --- opening ----------------------------------------------------------------------
     @classmethod
@@ -158,11 +159,23 @@ class Home:
         record = files.read_json(self.root, path)
         if record is not None:
             schema.check(path, record, shape)
-            if name is not None and record["name"].lower() != name.lower():
-                raise StateError(f"The state file '{path}' is damaged: it holds "
-                                 f"'{record['name']}', not '{name}'. kvcli will not "
-                                 "overwrite it: repair or remove it by hand.")
+            if name is not None:
+                _check_name(path, record, name)
         return record
+
+    def read_all(self, directory: Path, shape: schema.Shape,
+                 name_kind: str) -> Iterator[tuple[str, dict]]:
+        """(name, record) of every `<name>.json` in a directory whose name passes the gate
+        for `name_kind`, each checked like `read`, in name order."""
+        for entry, raw in files.read_dir(self.root, directory, ".json"):
+            name = entry[:-5]
+            if not paths.is_valid(name_kind, name):
+                continue
+            path = directory / entry
+            record = files.parse_json(path, raw)
+            schema.check(path, record, shape)
+            _check_name(path, record, name)
+            yield name, record
 
     def write(self, path: Path, record: dict) -> None:
         self._require_lock(path)
@@ -205,8 +218,19 @@ class Home:
             self.key("data.key")  # raises: the values it sealed cannot be opened
         _create_missing_keys(self.root)
 
+    def tighten_modes(self) -> None:
+        """Bring an older home's directories and files to 0700/0600."""
+        self._require_lock(self.root)
+        files.tighten_modes(self.root)
+
     def key(self, name: str) -> bytes:
-        """One of the home's keys; missing, exposed or damaged is a StateError naming the file."""
+        """One of the home's keys; missing, exposed or damaged is a StateError naming the file.
+        Read once per process: a bulk command seals thousands of values under it."""
+        if name not in self._keys:
+            self._keys[name] = self._read_key(name)
+        return self._keys[name]
+
+    def _read_key(self, name: str) -> bytes:
         path = paths.key_file(self.root, name)
         key = files.read_state(self.root, path)
         if key is None:
@@ -218,6 +242,13 @@ class Home:
             raise StateError(f"The key file '{path}' is damaged (expected {KEY_BYTES} bytes). "
                              "kvcli will not overwrite it.")
         return key
+
+
+def _check_name(path: Path, record: dict, name: str) -> None:
+    if record["name"].lower() != name.lower():
+        raise StateError(f"The state file '{path}' is damaged: it holds '{record['name']}', "
+                         f"not '{name}'. kvcli will not overwrite it: repair or remove it by "
+                         "hand.")
 
 
 def _create_missing_keys(root: Path) -> None:

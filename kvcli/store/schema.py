@@ -154,9 +154,22 @@ SEALED = obj({"nonce": STRING, "data": STRING})
 VERSION_PAYLOADS: dict[str, Shape] = {
     "secrets": {"value": SEALED, "contentType": optional(STRING), "managed": optional(BOOL),
                 "kid": optional(STRING)},
-    # A key created without tags keeps none (Key Vault sends no tags: az prints null).
-    "keys": {"tags": optional(TAGS), "private": SEALED},
+    "keys": {"kty": STRING, "keyOps": list_of(STRING), "keySize": optional(INTEGER),
+             "public": DICT, "private": SEALED, "exportable": BOOL,
+             "releasePolicy": optional(obj({"encodedPolicy": STRING, "immutable": BOOL})),
+             "managed": optional(BOOL)},
     "certificates": {"cer": optional(STRING), "private": optional(SEALED)},
+}
+# What an object of a kind keeps beside its versions.
+RECORD_PAYLOADS: dict[str, Shape] = {
+    "keys": {"rotationPolicy": optional(obj({
+        "lifetimeActions": list_of(obj({"action": STRING, "timeAfterCreate": optional(STRING),
+                                        "timeBeforeExpiry": optional(STRING)})),
+        "expiryTime": optional(STRING), "created": STAMP, "updated": STAMP}))},
+    "certificates": {"policy": DICT, "policyCreated": STAMP, "policyUpdated": STAMP,
+                     "operation": optional(obj({"issuer": STRING, "status": STRING,
+                                                "csr": optional(STRING),
+                                                "requestId": STRING}))},
 }
 
 
@@ -164,4 +177,4 @@ def object_shape(collection: str) -> Shape:
     """An object of one kind: its name, its versions (oldest first) and its deleted state."""
     version = {**VERSION, **VERSION_PAYLOADS.get(collection, {})}
     return {"name": STRING, "versions": list_of(obj(version), non_empty=True),
-            "deleted": DELETED}
+            "deleted": DELETED, **RECORD_PAYLOADS.get(collection, {})}

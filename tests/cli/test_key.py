@@ -814,3 +814,24 @@ def test_rotation_before_expiry_and_notify_only(kv, vault):
     assert {k["name"]: k["attributes"]["created"] for k in listed} == {
         "k1": "2026-02-19T00:00:00+00:00", "quiet": "2026-01-01T00:00:00+00:00"}
     assert len(key_cmd(kv, "list-versions", "--vault-name", vault, "-n", "quiet").json) == 1
+
+
+# --- store hardening applies to keys ----------------------------------------------------
+def test_key_records_are_checked_on_read_and_limits_apply(kv, vault, home, tmp_path):
+    create(kv, vault, "k1")
+    record_file = next(home.rglob("k1.json"))
+    record = json.loads(record_file.read_text())
+    record["versions"][0]["private"] = "not sealed"
+    record_file.write_text(json.dumps(record))
+    damaged = key_cmd(kv, "show", "--vault-name", vault, "-n", "k1")
+    assert damaged.exit_code == 1
+    assert damaged.stderr.startswith(f"ERROR: The state file '{record_file}' is damaged: "
+                                     "versions[0].private should be an object.")
+    tags = [f"t{i}=v" for i in range(16)]
+    too_many = key_cmd(kv, "create", "--vault-name", vault, "-n", "k2", "--tags", *tags)
+    assert too_many.exit_code == 1 and too_many.stderr.startswith(
+        "ERROR: (BadParameter) Invalid tags. Too many tags: 16 were given")
+    big = tmp_path / "big.pem"
+    big.write_bytes(b"x" * (64 * 1024 + 1))
+    refused = key_cmd(kv, "import", "--vault-name", vault, "-n", "k3", "--pem-file", str(big))
+    assert refused.exit_code == 1 and "the most kvcli accepts is 65536 bytes" in refused.stderr
