@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from kvcli.core import messages
+from kvcli.core import access, messages
 from kvcli.core.locations import resolve_location
 from kvcli.store import files, paths
 from kvcli.store.home import Home
@@ -43,7 +43,7 @@ def create_group(home: Home, name: str, location: str, tags: dict | None) -> dic
     """Create or update a group; ARM refuses to move an existing group to another region."""
     validate_group_name(name)
     location = resolve_location(location)
-    with home.locked():
+    with access.guard(home, access.GROUP_WRITE, access.group_scope(home, name)):
         path = paths.group_file(home.root, name)
         record = files.read_json(path)
         if record is not None and record["location"] != location:
@@ -54,11 +54,13 @@ def create_group(home: Home, name: str, location: str, tags: dict | None) -> dic
 
 
 def show_group(home: Home, name: str) -> dict:
-    return group_view(home, load_group(home, name))
+    with access.guard(home, access.GROUP_READ, access.group_scope(home, name)):
+        return group_view(home, load_group(home, name))
 
 
 def group_exists(home: Home, name: str) -> bool:
-    return paths.group_file(home.root, name).is_file()
+    with access.guard(home, access.GROUP_READ, access.group_scope(home, name)):
+        return paths.group_file(home.root, name).is_file()
 
 
 def list_groups(home: Home) -> list[dict]:
@@ -66,14 +68,17 @@ def list_groups(home: Home) -> list[dict]:
     if not directory.is_dir():
         return []
     records = [files.read_json(p) for p in sorted(directory.glob("*.json"))]
-    return [group_view(home, r) for r in records if r is not None]
+    return [group_view(home, r) for r in records if r is not None
+            and access.permits(home, access.GROUP_READ, access.group_scope(home, r["name"]))]
 
 
 def delete_group(home: Home, name: str) -> None:
-    """Delete the group; its vaults go to the soft-deleted state, as in Azure."""
+    """Delete the group; its vaults go to the soft-deleted state and the role assignments
+    at its scope and below are deleted, as in Azure."""
     from kvcli.core import vaults
 
-    with home.locked():
+    with access.guard(home, access.GROUP_DELETE, access.group_scope(home, name)):
         record = load_group(home, name)
         vaults.soft_delete_vaults_of_group(home, record["name"])
+        access.drop_assignments_under(home, access.group_scope(home, record["name"]))
         files.remove(paths.group_file(home.root, name))
