@@ -22,7 +22,8 @@ TRISTATE_FLAGS = frozenset({
     "--immutable",
 })
 # Options az declares with nargs='*': every following word up to the next option is a value.
-MULTI_VALUE_OPTIONS = frozenset({"--tags"})
+MULTI_VALUE_OPTIONS = frozenset({"--tags", "--certificate-permissions", "--key-permissions",
+                                 "--secret-permissions", "--storage-permissions"})
 MULTI_VALUE_SEPARATOR = "\x1f"
 
 
@@ -96,6 +97,16 @@ class AzTags(ParamType):
 
 def choice(*values: str) -> AzChoice:
     return AzChoice(values)
+
+
+class AzChoices(AzChoice):
+    """Space-separated values of one enumeration (argparse `nargs='*'` with choices)."""
+
+    def convert(self, value: Any, param: Any, ctx: Any) -> Any:
+        if value is None or isinstance(value, list):
+            return value
+        return [super(AzChoices, self).convert(word, param, ctx)
+                for word in str(value).split(MULTI_VALUE_SEPARATOR) if word]
 
 
 BOOL = AzBool()
