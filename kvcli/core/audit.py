@@ -47,6 +47,16 @@ def _last_line(path: Path) -> bytes | None:
     return lines[-1]
 
 
+def _vault_named_in(resource: str) -> str | None:
+    """The vault a resource id names (a vault being created has no record yet)."""
+    parts = resource.split("/")
+    lowered = [part.lower() for part in parts]
+    for marker in ("vaults", "deletedvaults"):
+        if marker in lowered and lowered.index(marker) + 1 < len(parts):
+            return parts[lowered.index(marker) + 1]
+    return None
+
+
 def append(home: Home, *, action, resource: str, caller: dict, vault: dict | None,
            request_uri: str | None, status: int, result: str) -> None:
     """Append one line under the home lock (the caller holds it), fsync'd before return."""
@@ -69,7 +79,7 @@ def append(home: Home, *, action, resource: str, caller: dict, vault: dict | Non
         "category": "AuditEvent",
         "operationName": action.operation,
         "resourceId": resource,
-        "vaultName": vault["name"] if vault else resource.rsplit("/", 1)[-1],
+        "vaultName": vault["name"] if vault else _vault_named_in(resource),
         "requestUri": request_uri,
         "callerUpn": caller["name"],
         "callerObjectId": caller["objectId"],
@@ -139,7 +149,7 @@ def list_entries(home: Home, *, vault_name: str | None = None, operation: str | 
             entry = json.loads(line)
         except ValueError:
             continue
-        if vault_name is not None and entry["vaultName"].lower() != vault_name.lower():
+        if vault_name is not None and (entry["vaultName"] or "").lower() != vault_name.lower():
             continue
         if operation is not None and entry["operationName"].lower() != operation.lower():
             continue
