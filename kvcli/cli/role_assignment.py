@@ -9,6 +9,7 @@ import typer
 from kvcli.cli.app import new_app
 from kvcli.cli.command import command
 from kvcli.cli.context import open_home
+from kvcli.cli.params import choice
 
 app = new_app()
 
@@ -23,6 +24,13 @@ Scope = Annotated[Optional[str], typer.Option(
     help="Scope at which the role assignment applies: the subscription (the default), a "
          "resource group, a vault, or one object in it; e.g. the id printed by "
          "`kvcli keyvault show`, with /secrets/NAME appended for one secret.")]
+
+
+Group = Annotated[Optional[str], typer.Option(
+    "--resource-group", "-g", metavar="NAME",
+    help="Use it only if the role or assignment was added at the level of a resource group.")]
+Inherited = Annotated[bool, typer.Option(
+    "--include-inherited", help="Include assignments applied on parent scopes.")]
 
 
 def _access():
@@ -47,12 +55,26 @@ def _table(result):
          table=_table)
 def create_assignment(role: Annotated[str, typer.Option(
                           "--role", metavar="ROLE", help="Role name or id.")],
-                      assignee: Assignee = None, scope: Scope = None):
-    from kvcli.errors import UsageError
+                      assignee: Assignee = None,
+                      assignee_object_id: Annotated[Optional[str], typer.Option(
+                          "--assignee-object-id", metavar="GUID",
+                          help="Use this parameter instead of '--assignee' to bypass the "
+                               "directory lookup.")] = None,
+                      assignee_principal_type: Annotated[Optional[str], typer.Option(
+                          "--assignee-principal-type",
+                          click_type=choice("ForeignGroup", "Group", "ServicePrincipal",
+                                            "User"),
+                          metavar="{ForeignGroup, Group, ServicePrincipal, User}",
+                          help="Use with --assignee-object-id.")] = None,
+                      scope: Scope = None, resource_group: Group = None):
+    from kvcli.errors import KvError
 
-    if assignee is None:
-        raise UsageError("usage error: --assignee STRING | --assignee-object-id GUID")
-    return _access().create_assignment(open_home(), assignee, role, scope)
+    if (assignee is None) == (assignee_object_id is None):
+        raise KvError("usage error: --assignee STRING | --assignee-object-id GUID")
+    home = open_home()
+    return _access().create_assignment(
+        home, role, _access().role_scope(home, resource_group, scope), assignee=assignee,
+        assignee_object_id=assignee_object_id, assignee_principal_type=assignee_principal_type)
 
 
 @command(app, "list", help="List role assignments. By default only assignments scoped to the "
@@ -61,14 +83,20 @@ def create_assignment(role: Annotated[str, typer.Option(
                    "    kvcli role assignment list --assignee alice@contoso.com --all -o table",),
          table=_table)
 def list_assignments(assignee: Assignee = None, role: Role = None, scope: Scope = None,
+                     resource_group: Group = None,
                      all: Annotated[bool, typer.Option(
                          "--all", help="Show all assignments under the current "
                                        "subscription.")] = False,
-                     include_inherited: Annotated[bool, typer.Option(
-                         "--include-inherited", help="Include assignments applied on parent "
-                                                     "scopes.")] = False):
-    return _access().list_assignments(open_home(), assignee=assignee, role=role, scope=scope,
-                                      all_scopes=all, include_inherited=include_inherited)
+                     include_inherited: Inherited = False):
+    from kvcli.errors import KvError
+
+    home = open_home()
+    if all and (scope or resource_group):
+        raise KvError("group or scope are not required when --all is used")
+    return _access().list_assignments(
+        home, assignee=assignee, role=role,
+        scope=None if all else _access().role_scope(home, resource_group, scope),
+        include_inherited=include_inherited)
 
 
 @command(app, "delete", help="Delete role assignments.",
@@ -79,7 +107,14 @@ def delete_assignments(ids: Annotated[Optional[List[str]], typer.Option(
                            "--ids", metavar="ID",
                            help="Full id of a role assignment (repeat for several).")] = None,
                        assignee: Assignee = None, role: Role = None, scope: Scope = None,
+                       resource_group: Group = None, include_inherited: Inherited = False,
                        yes: Annotated[bool, typer.Option(
                            "--yes", "-y", help="Accepted for az compatibility.")] = False):
-    _access().delete_assignments(open_home(), ids=ids, assignee=assignee, role=role,
-                                 scope=scope)
+    from kvcli.errors import KvError
+
+    home = open_home()
+    if ids and any([scope, assignee, role, include_inherited, resource_group]):
+        raise KvError("When assignment ids are used, other parameter values are not required")
+    _access().delete_assignments(home, ids=ids, assignee=assignee, role=role,
+                                 scope=_access().role_scope(home, resource_group, scope),
+                                 include_inherited=include_inherited)

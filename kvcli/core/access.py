@@ -228,33 +228,44 @@ def assignment_view(home: Home, assignment: dict, *, names: bool = False) -> dic
     return dict(sorted(view.items()))
 
 
-def _checked_scope(home: Home, scope: str | None) -> str:
+def role_scope(home: Home, resource_group: str | None, scope: str | None) -> str:
+    """az's `_build_role_scope`: --scope, else the group's, else the subscription's."""
+    if scope:
+        if resource_group:
+            raise KvError(f'Resource group "{resource_group}" is redundant because scope is '
+                          "supplied")
+        return scope.rstrip("/")
+    if resource_group:
+        return group_scope(home, resource_group)
+    return subscription_scope(home)
+
+
+def _checked_scope(home: Home, scope: str) -> str:
     """A scope that names this subscription, an existing group, an active vault, or one
     object inside it (Key Vault accepts object scopes for data roles)."""
     from kvcli.core.groups import load_group
     from kvcli.core.vaults import active_vault
 
-    scope = (scope or subscription_scope(home)).rstrip("/")
     parts = scope.split("/")
     if (len(parts) < 3 or parts[0] or parts[1].lower() != "subscriptions"
             or parts[2].lower() != home.subscription_id.lower()):
-        raise messages.scope_invalid(scope)
+        raise messages.scope_invalid()
     parts[2] = home.subscription_id
     if len(parts) == 3:
         return "/".join(parts)
     if len(parts) < 5 or parts[3].lower() != "resourcegroups":
-        raise messages.scope_invalid(scope)
+        raise messages.scope_invalid()
     group = load_group(home, parts[4])
     parts[3:5] = ["resourceGroups", group["name"]]
     if len(parts) == 5:
         return "/".join(parts)
     if (len(parts) not in (9, 11) or parts[5].lower() != "providers"
             or parts[6].lower() != _KV.lower() or parts[7].lower() != "vaults"):
-        raise messages.scope_invalid(scope)
+        raise messages.scope_invalid()
     vault = active_vault(home, parts[8], group["name"])
     parts[5:9] = ["providers", _KV, "vaults", vault["name"]]
     if len(parts) == 11 and parts[9].lower() not in {c for c, _ in DATA_ACTIONS}:
-        raise messages.scope_invalid(scope)
+        raise messages.scope_invalid()
     return "/".join(parts)
 
 
@@ -265,13 +276,21 @@ def _principal_for(home: Home, assignee: str) -> dict:
     return principal
 
 
-def create_assignment(home: Home, assignee: str, role: str, scope: str | None) -> dict:
+def create_assignment(home: Home, role: str, scope: str, *, assignee: str | None = None,
+                      assignee_object_id: str | None = None,
+                      assignee_principal_type: str | None = None) -> dict:
+    """`--assignee` is looked up in the directory; `--assignee-object-id` is taken as given,
+    as az does (the principal may live elsewhere)."""
     principals.ensure_stored(home)
     with home.locked():
         definition = roles.find_role(role)
         if definition is None:
             raise messages.role_not_found(role)
-        principal = _principal_for(home, assignee)
+        if assignee is not None:
+            principal = _principal_for(home, assignee)
+        else:
+            principal = principals.find(home, assignee_object_id) or {
+                "id": assignee_object_id, "type": assignee_principal_type or "User"}
         scope = _checked_scope(home, scope)
         with guard(home, ASSIGNMENT_WRITE, scope, assigning=definition.id):
             assignments = _assignments(home)
@@ -305,11 +324,8 @@ def _matching(home: Home, assignments: list[dict], *, assignee: str | None, role
 
 
 def list_assignments(home: Home, *, assignee: str | None = None, role: str | None = None,
-                     scope: str | None = None, all_scopes: bool = False,
-                     include_inherited: bool = False) -> list[dict]:
-    """az's default lists the subscription scope; --scope one scope; --all every scope."""
-    if not all_scopes and scope is None:
-        scope = subscription_scope(home)
+                     scope: str | None = None, include_inherited: bool = False) -> list[dict]:
+    """The assignments at `scope` (and above it with include_inherited); None: every scope."""
     with guard(home, ASSIGNMENT_READ, scope or subscription_scope(home)):
         found = _matching(home, _assignments(home), assignee=assignee, role=role, scope=scope,
                           include_inherited=include_inherited)
@@ -317,7 +333,8 @@ def list_assignments(home: Home, *, assignee: str | None = None, role: str | Non
 
 
 def delete_assignments(home: Home, *, ids: list[str] | None = None, assignee: str | None = None,
-                       role: str | None = None, scope: str | None = None) -> None:
+                       role: str | None = None, scope: str | None = None,
+                       include_inherited: bool = False) -> None:
     principals.ensure_stored(home)
     with home.locked():
         assignments = _assignments(home)
@@ -327,7 +344,8 @@ def delete_assignments(home: Home, *, ids: list[str] | None = None, assignee: st
                       if assignment_view(home, a)["id"].lower() in wanted]
         else:
             doomed = _matching(home, assignments, assignee=assignee, role=role,
-                               scope=scope or subscription_scope(home), include_inherited=False)
+                               scope=scope or subscription_scope(home),
+                               include_inherited=include_inherited)
         if not doomed:
             raise KvError("No matched assignments were found to delete")
         for assignment in doomed:

@@ -248,10 +248,9 @@ def role_assignment_exists() -> ServiceError:
                         status=409)
 
 
-def scope_invalid(scope: str) -> ServiceError:
-    """GUESS: ARM's answer to a scope outside this subscription or of no known shape."""
-    return ServiceError("InvalidScope", f"The scope '{scope}' is not valid for this "
-                        "subscription.", status=400)
+def scope_invalid() -> KvError:
+    """az's own check of a scope's shape; kvcli also gives it for another subscription."""
+    return KvError("Invalid scope. Please use --help to view the valid format.")
 
 
 def forbidden_arm(upn: str, object_id: str, action: str, scope: str) -> ServiceError:

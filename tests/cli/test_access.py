@@ -309,3 +309,31 @@ def test_vault_list_shows_only_readable_vaults(kv, vault, alice):
     assign(kv, "Reader", vault_id(kv, "second-vault"))
     login(kv, ALICE)
     assert ok(kv("keyvault", "list", "--query", "[].name")).json == ["second-vault"]
+
+
+def test_assignment_scope_options(kv, vault, alice):
+    oid = ok(kv("ad", "user", "show", "--id", ALICE, "--query", "id", "-o", "tsv")).stdout.strip()
+    by_group = ok(kv("role", "assignment", "create", "--assignee-object-id", oid, "--role",
+                     "Reader", "-g", "rg1")).json
+    assert by_group["scope"] == f"{subscription(kv)}/resourceGroups/rg1"
+    default = ok(kv("role", "assignment", "create", "--assignee", ALICE, "--role",
+                    "Reader")).json
+    assert default["scope"] == subscription(kv)
+    foreign = ok(kv("role", "assignment", "create", "--assignee-object-id",
+                    "22222222-2222-2222-2222-222222222222", "--assignee-principal-type",
+                    "ServicePrincipal", "--role", "Reader", "-g", "rg1")).json
+    assert foreign["principalType"] == "ServicePrincipal"
+    both = kv("role", "assignment", "create", "--assignee", ALICE, "--role", "Reader",
+              "-g", "rg1", "--scope", subscription(kv))
+    assert both.stderr == 'ERROR: Resource group "rg1" is redundant because scope is supplied\n'
+    for bad in ("/subscriptions/00000000-0000-0000-0000-000000000000",
+                f"{subscription(kv)}/resourceGroups/rg1/providers/Microsoft.Web/sites/x"):
+        result = kv("role", "assignment", "create", "--assignee", ALICE, "--role", "Reader",
+                    "--scope", bad)
+        assert result.stderr == "ERROR: Invalid scope. Please use --help to view the valid " \
+                                "format.\n"
+    inherited = ok(kv("role", "assignment", "list", "--scope", vault_id(kv, vault),
+                      "--include-inherited", "--assignee", ALICE, "--query", "[].scope")).json
+    assert sorted(inherited) == sorted([subscription(kv), by_group["scope"]])
+    ok(kv("role", "assignment", "delete", "--ids", default["id"]))
+    assert ok(kv("role", "assignment", "list", "--assignee", ALICE)).json == []
