@@ -36,6 +36,7 @@ COMMAND_TREE = {
     "ad": GroupSpec(None, "Manage the users of this state home's directory.",
                     {"signed-in-user": GroupSpec("kvcli.cli.ad_signed_in_user",
                                                  "Show the signed-in user."),
+                     "sp": GroupSpec("kvcli.cli.ad_sp", "Manage service principals."),
                      "user": GroupSpec("kvcli.cli.ad_user", "Manage users.")}),
     "audit": GroupSpec("kvcli.cli.audit", "List and verify the audit log of vault operations "
                                           "(kvcli extension; Key Vault's AuditEvent log)."),

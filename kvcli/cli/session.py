@@ -22,19 +22,28 @@ def _subscriptions_table(rows):
 
 @command(app, "login", help="Sign in as a user of this state home, creating the user on first "
          "use. kvcli checks no password: the home is a local lab, not a security boundary.",
-         examples=("Sign in as Alice:\n    kvcli login --username alice@contoso.com",),
+         examples=("Sign in as Alice:\n    kvcli login --username alice@contoso.com",
+                   "Sign in as a service principal:\n"
+                   "    kvcli login --service-principal -u APP_ID -p SECRET --tenant TENANT"),
          table=_subscriptions_table)
 def login(username: Annotated[str, typer.Option(
               "--username", "-u", metavar="UPN",
               help="User name (user principal name), e.g. alice@contoso.com.")],
           password: Annotated[Optional[str], typer.Option(
               "--password", "-p", metavar="PASSWORD",
-              help="Accepted for az compatibility and ignored.")] = None):
+              help="Accepted for az compatibility and ignored.")] = None,
+          service_principal: Annotated[bool, typer.Option(
+              "--service-principal",
+              help="Sign in as a service principal (from `kvcli ad sp create-for-rbac`); "
+                   "--username is its app id.")] = False,
+          tenant: Annotated[Optional[str], typer.Option(
+              "--tenant", "-t", metavar="TENANT",
+              help="Accepted for az compatibility; the home has one tenant.")] = None):
     from kvcli.core import principals
 
     if password is not None:
         console.warning("kvcli does not check passwords; --password was ignored.")
-    account = principals.login(open_home(), username)
+    account = principals.login(open_home(), username, service_principal=service_principal)
     view = {key: value for key, value in account.items() if key != "environmentName"}
     return [{"cloudName": account["environmentName"], **view}]
 

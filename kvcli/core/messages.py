@@ -233,6 +233,12 @@ def graph_upn_invalid() -> KvError:
     return KvError("Property userPrincipalName is invalid.")
 
 
+def service_principal_not_found(app_id: str, tenant_id: str) -> KvError:
+    """GUESS: the gist of Entra's AADSTS700016 answer to an unknown application."""
+    return KvError(f"AADSTS700016: Application with identifier '{app_id}' was not found in the "
+                   f"directory '{tenant_id}'.")
+
+
 def role_not_found(role: str) -> KvError:
     return KvError(f"Role '{role}' doesn't exist.")
 

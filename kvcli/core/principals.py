@@ -72,17 +72,25 @@ def caller(home: Home) -> dict:
     return user
 
 
-def login(home: Home, username: str) -> dict:
-    """Sign in as `username`, creating the user on first use."""
+def login(home: Home, username: str, *, service_principal: bool = False) -> dict:
+    """Sign in as `username`: a user (created on first use) or an existing service
+    principal, by its app id."""
     ensure_stored(home)
     with home.locked():
         document = _directory(home)
-        user = find(home, username)
-        if user is None or user["type"] != "User":
-            user = _new_user(username)
-            document["principals"].append(user)
-            _save(home, document)
-        home.meta["user"] = {"name": user["userPrincipalName"], "objectId": user["id"]}
+        principal = find(home, username)
+        if service_principal:
+            if principal is None or principal["type"] != "ServicePrincipal":
+                raise messages.service_principal_not_found(username, home.tenant_id)
+            home.meta["user"] = {"name": principal["appId"], "objectId": principal["id"],
+                                 "type": "servicePrincipal"}
+        else:
+            if principal is None or principal["type"] != "User":
+                principal = _new_user(username)
+                document["principals"].append(principal)
+                _save(home, document)
+            home.meta["user"] = {"name": principal["userPrincipalName"],
+                                 "objectId": principal["id"]}
         home.save_meta()
     return account_view(home)
 
@@ -106,7 +114,7 @@ def account_view(home: Home) -> dict:
         "name": home.subscription_name,
         "state": "Enabled",
         "tenantId": home.tenant_id,
-        "user": {"name": caller(home)["name"], "type": "user"},
+        "user": {"name": caller(home)["name"], "type": caller(home).get("type", "user")},
     }
 
 
@@ -181,6 +189,26 @@ def delete_user(home: Home, text: str) -> None:
         user = _user(home, text)
         document["principals"] = [p for p in document["principals"] if p["id"] != user["id"]]
         _save(home, document)
+
+
+def create_service_principal(home: Home, display_name: str | None) -> tuple[dict, str]:
+    """A new application and its service principal, and the one-time secret az prints
+    (kvcli keeps no copy: it checks no credentials)."""
+    import secrets
+
+    from kvcli.core.clock import home_now
+
+    caller(home)
+    ensure_stored(home)
+    app_id = str(uuid.uuid4())
+    name = display_name or home_now(home).strftime("azure-cli-%Y-%m-%d-%H-%M-%S")
+    principal = {"id": str(uuid.uuid4()), "type": "ServicePrincipal", "appId": app_id,
+                 "displayName": name, "servicePrincipalNames": [app_id]}
+    with home.locked():
+        document = _directory(home)
+        document["principals"].append(principal)
+        _save(home, document)
+    return principal, secrets.token_urlsafe(30)
 
 
 def object_id_for(home: Home, *, object_id: str | None, spn: str | None,

@@ -337,3 +337,27 @@ def test_assignment_scope_options(kv, vault, alice):
     assert sorted(inherited) == sorted([subscription(kv), by_group["scope"]])
     ok(kv("role", "assignment", "delete", "--ids", default["id"]))
     assert ok(kv("role", "assignment", "list", "--assignee", ALICE)).json == []
+
+
+def test_service_principal_created_for_rbac_signs_in_and_is_authorised(kv, vault, policy_vault):
+    ok(secret_set(kv, vault, "s1"))
+    result = ok(kv("ad", "sp", "create-for-rbac", "-n", "ci", "--role", "Key Vault Secrets User",
+                   "--scopes", vault_id(kv, vault)))
+    created = result.json
+    assert sorted(created) == ["appId", "displayName", "password", "tenant"]
+    assert created["displayName"] == "ci"
+    assert "credentials that you must protect" in result.stderr
+    ok(kv("keyvault", "set-policy", "-n", policy_vault, "--spn", created["appId"],
+          "--secret-permissions", "list", "-o", "none"))
+    ok(kv("login", "--service-principal", "-u", created["appId"], "-p", created["password"],
+          "--tenant", created["tenant"], "-o", "none"))
+    assert ok(kv("account", "show", "--query", "user")).json == {"name": created["appId"],
+                                                               "type": "servicePrincipal"}
+    ok(kv(*SECRET, "show", "--vault-name", vault, "-n", "s1"))
+    ok(kv(*SECRET, "list", "--vault-name", policy_vault))
+    assert refused(kv(*SECRET, "delete", "--vault-name", vault, "-n", "s1"))
+    half = kv("ad", "sp", "create-for-rbac", "--role", "Reader")
+    assert half.stderr == ("ERROR: usage error: To create role assignments, specify both --role "
+                           "and --scopes.\n")
+    unknown = kv("login", "--service-principal", "-u", "nope")
+    assert unknown.exit_code == 1 and "AADSTS700016" in unknown.stderr
