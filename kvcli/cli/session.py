@@ -48,8 +48,8 @@ def login(username: Annotated[str, typer.Option(
     return [{"cloudName": account["environmentName"], **view}]
 
 
-@command(app, "logout", help="Sign out: every command but login, clock and config then fails "
-         "until someone signs in.",
+@command(app, "logout", help="Sign out: commands on vaults, objects, groups, role assignments "
+         "and users then fail with az's 'Please run 'az login'' error until someone signs in.",
          examples=("Sign out:\n    kvcli logout",))
 def logout():
     from kvcli.core import principals
