@@ -326,6 +326,7 @@ def _matching(home: Home, assignments: list[dict], *, assignee: str | None, role
 def list_assignments(home: Home, *, assignee: str | None = None, role: str | None = None,
                      scope: str | None = None, include_inherited: bool = False) -> list[dict]:
     """The assignments at `scope` (and above it with include_inherited); None: every scope."""
+    principals.ensure_stored(home)  # the defaults get their lasting names and dates
     with guard(home, ASSIGNMENT_READ, scope or subscription_scope(home)):
         found = _matching(home, _assignments(home), assignee=assignee, role=role, scope=scope,
                           include_inherited=include_inherited)

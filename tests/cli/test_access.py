@@ -361,3 +361,9 @@ def test_service_principal_created_for_rbac_signs_in_and_is_authorised(kv, vault
                            "and --scopes.\n")
     unknown = kv("login", "--service-principal", "-u", "nope")
     assert unknown.exit_code == 1 and "AADSTS700016" in unknown.stderr
+
+
+def test_default_assignments_keep_their_names(kv):
+    first = ok(kv("role", "assignment", "list", "--query", "[].name")).json
+    assert len(first) == 2
+    assert ok(kv("role", "assignment", "list", "--query", "[].name")).json == first
