@@ -7,20 +7,18 @@ import nothing heavy (no cryptography, jmespath or yaml).
 
 from __future__ import annotations
 
-import os
-
 
 def _names(subdirectory: str, suffix: str = "") -> list[str]:
     try:
+        from kvcli.store.files import entries as list_entries
         from kvcli.store.paths import home_dir
 
-        entries = os.listdir(home_dir() / subdirectory)
+        root = home_dir()
+        entries = list_entries(root, root / subdirectory)
     except Exception:  # noqa: BLE001 - no home yet, unreadable home: nothing to offer
         return []
     names = []
     for entry in entries:
-        if entry.startswith("."):
-            continue
         if suffix:
             if not entry.endswith(suffix):
                 continue

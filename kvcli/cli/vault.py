@@ -292,10 +292,13 @@ def backup_all(vault_name: RequiredVaultNameOption, dir: BackupDir):
     from pathlib import Path
 
     from kvcli.core import vault_backup
-    from kvcli.store.files import ensure_dir
+    from kvcli.errors import file_error
 
     directory = Path(dir)
-    ensure_dir(directory)
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise file_error(error, directory) from None
     with _progress("Backing up") as progress:
         return vault_backup.backup_all(open_home(), vault_name, directory, _stepper(progress))
 

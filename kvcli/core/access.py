@@ -20,7 +20,7 @@ from typing import Callable, Iterator, NamedTuple
 
 from kvcli.core import messages, principals, roles
 from kvcli.errors import KvError, ServiceError
-from kvcli.store import files, paths
+from kvcli.store import paths, schema
 from kvcli.store.home import Home
 
 
@@ -150,7 +150,7 @@ def covers(scope: str, resource: str) -> bool:
 def _assignments(home: Home) -> list[dict]:
     """The stored assignments, or a fresh home's: its admin holds Owner and Key Vault
     Administrator on the subscription."""
-    document = files.read_json(paths.role_assignments_file(home.root))
+    document = home.read(paths.role_assignments_file(home.root), schema.ROLE_ASSIGNMENTS)
     if document is not None:
         return document["assignments"]
     user = home.meta.get("user")
@@ -174,7 +174,7 @@ def _new_assignment(home: Home, scope: str, role_id: str, principal_id: str,
 
 
 def _save_assignments(home: Home, assignments: list[dict]) -> None:
-    files.write_json(paths.role_assignments_file(home.root), {"assignments": assignments})
+    home.write(paths.role_assignments_file(home.root), {"assignments": assignments})
 
 
 def ensure_stored(home: Home) -> None:

@@ -11,12 +11,10 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import uuid
-from pathlib import Path
 
 from kvcli.core import messages
-from kvcli.store import files, paths
+from kvcli.store import paths, schema
 from kvcli.store.home import Home
 
 GENESIS = "0" * 64
@@ -29,19 +27,13 @@ def _hash(line: bytes) -> str:
     return hashlib.sha256(line.rstrip(b"\n")).hexdigest()
 
 
-def _last_line(path: Path) -> bytes | None:
+def _last_line(home: Home, path) -> bytes | None:
     """The log's last line, read from its end only."""
-    try:
-        with open(path, "rb") as handle:
-            size = handle.seek(0, os.SEEK_END)
-            if size == 0:
-                return None
-            handle.seek(max(0, size - _TAIL_BYTES))
-            tail = handle.read()
-    except FileNotFoundError:
+    tail = home.tail(path, _TAIL_BYTES)
+    if not tail:
         return None
     lines = tail.rstrip(b"\n").split(b"\n")
-    if len(lines) == 1 and size > _TAIL_BYTES:
+    if len(lines) == 1 and len(tail) == _TAIL_BYTES:
         raise messages.audit_log_damaged(f"the last line of '{path}' is over "
                                          f"{_TAIL_BYTES} bytes long")
     return lines[-1]
@@ -64,7 +56,7 @@ def append(home: Home, *, action, resource: str, caller: dict, vault: dict | Non
     from kvcli.core.timeutil import arm, to_stamp
 
     path = paths.audit_log_file(home.root)
-    last = _last_line(path)
+    last = _last_line(home, path)
     if last is None:
         number, previous = 1, GENESIS
     else:
@@ -90,22 +82,12 @@ def append(home: Home, *, action, resource: str, caller: dict, vault: dict | Non
         "previousHash": previous,
     }
     line = json.dumps(entry, separators=(",", ":"), sort_keys=True).encode() + b"\n"
-    files.ensure_dir(path.parent)
-    fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, files.FILE_MODE)
-    try:
-        os.write(fd, line)
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-    files.write_json(paths.audit_head_file(home.root), {"number": number, "hash": _hash(line)})
+    home.append(path, line)
+    home.write(paths.audit_head_file(home.root), {"number": number, "hash": _hash(line)})
 
 
 def _read_lines(home: Home) -> list[bytes]:
-    try:
-        with open(paths.audit_log_file(home.root), "rb") as handle:
-            return handle.read().splitlines()
-    except FileNotFoundError:
-        return []
+    return list(home.lines(paths.audit_log_file(home.root)))
 
 
 def verify(home: Home) -> dict:
@@ -126,7 +108,7 @@ def verify(home: Home) -> dict:
                 f"line {index - 1} was changed: line {index} records another hash for it"
                 if index > 1 else "line 1 does not start the chain")
         previous = _hash(line)
-    head = files.read_json(paths.audit_head_file(home.root))
+    head = home.read(paths.audit_head_file(home.root), schema.AUDIT_HEAD)
     if head is not None:
         if len(lines) < head["number"]:
             raise messages.audit_log_damaged(

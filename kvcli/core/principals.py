@@ -10,7 +10,7 @@ import uuid
 
 from kvcli.core import messages
 from kvcli.errors import KvError
-from kvcli.store import files, paths
+from kvcli.store import paths, schema
 from kvcli.store.home import Home
 
 GRAPH_USER_CONTEXT = "https://graph.microsoft.com/v1.0/$metadata#users/$entity"
@@ -19,7 +19,7 @@ GRAPH_USER_CONTEXT = "https://graph.microsoft.com/v1.0/$metadata#users/$entity"
 # --- the directory ---------------------------------------------------------------------
 def _directory(home: Home) -> dict:
     """The stored directory, or the one a fresh home starts with: its default admin."""
-    document = files.read_json(paths.principals_file(home.root))
+    document = home.read(paths.principals_file(home.root), schema.PRINCIPALS)
     if document is not None:
         return document
     user = home.meta.get("user") or {}
@@ -39,7 +39,7 @@ def ensure_stored(home: Home) -> None:
 
     with home.locked():
         if not paths.principals_file(home.root).exists():
-            files.write_json(paths.principals_file(home.root), _directory(home))
+            home.write(paths.principals_file(home.root), _directory(home))
         access.ensure_stored(home)
 
 
@@ -60,7 +60,7 @@ def find(home: Home, text: str) -> dict | None:
 
 
 def _save(home: Home, document: dict) -> None:
-    files.write_json(paths.principals_file(home.root), document)
+    home.write(paths.principals_file(home.root), document)
 
 
 # --- who is signed in ------------------------------------------------------------------
