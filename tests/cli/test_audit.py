@@ -107,3 +107,15 @@ def test_append_reads_only_the_tail(kv, log, vault):
     last = json.loads(_lines(log)[-1])
     assert (last["number"], last["operationName"]) == (8, "SecretList")
     _expect_broken(kv, "line 1 is not an audit record")
+
+
+def test_a_crash_between_line_and_head_loses_nothing(kv, log, vault, home):
+    """Killed after appending its line but before updating the head: the log still
+    verifies, and the next append chains onto that line."""
+    head_file = home / "audit" / "head.json"
+    before = head_file.read_bytes()
+    ok(kv(*SECRET, "list", "--vault-name", vault, "-o", "none"))
+    head_file.write_bytes(before)
+    assert ok(kv("audit", "verify")).json["lines"] == 8
+    ok(kv(*SECRET, "list", "--vault-name", vault, "-o", "none"))
+    assert ok(kv("audit", "verify")).json["lines"] == 9
