@@ -30,6 +30,7 @@ PLACEHOLDERS = {"<ANY>": r".*?", "<GUID>": GUID, "<SUBSCRIPTION>": GUID, "<TENAN
 ANY_LINES = "<...>"
 EXIT_LINE = re.compile(r"^# exit (\d+)$")
 ASSIGNMENT = re.compile(r"^[A-Z_][A-Z0-9_]*=")
+SUBSTITUTION = re.compile(r"\$\((kvcli [^()]*)\)")
 
 
 @dataclass
@@ -99,11 +100,20 @@ def matches(expected: list[str], actual: str) -> bool:
     return pattern(expected).fullmatch(_normalise(actual) + "\n") is not None
 
 
+def _substitute(command: str) -> str:
+    """`$(kvcli ...)`: what the inner command prints, as a shell would put it in its place."""
+    output, code = run(command)
+    if code:
+        raise ValueError(f"$({command}) failed with exit {code}: {output}")
+    return output.rstrip("\n")
+
+
 def run(command: str) -> tuple[str, int]:
     """Run one `[NAME=value ...] kvcli ARGS` line in-process; stdout and stderr merged in
     the order they were written, as a terminal shows them."""
     from kvcli.cli.app import main
 
+    command = SUBSTITUTION.sub(lambda match: _substitute(match.group(1)), command)
     words = shlex.split(command)
     env = {}
     while words and ASSIGNMENT.match(words[0]):
@@ -144,6 +154,12 @@ def test_parse_format():
                    "id: 0f8fad5b-d9cb-469f-a165-70867728950e\nx\ny\nend here.\n")
     assert not matches(["a"], "a\nb\n")
     assert matches([], "") and matches(["<...>"], "")
+
+
+def test_command_substitution():
+    output, code = run("kvcli group show -n $(kvcli group create -n sub-rg -l eastus --query "
+                       "name -o tsv) --query name -o tsv")
+    assert (output, code) == ("sub-rg\n", 0)
 
 
 @pytest.mark.parametrize("lab", lab_files(), ids=lambda path: path.stem)

@@ -1,4 +1,4 @@
-"""`kvcli account ...`: the one subscription of this state home."""
+"""`kvcli account ...`: the one subscription of this state home and its signed-in user."""
 
 from __future__ import annotations
 
@@ -9,21 +9,14 @@ from kvcli.cli.context import open_home
 app = new_app()
 
 
-@command(app, "show", help="Get the details of the subscription of this state home.",
-         examples=("Show the subscription:\n    kvcli account show",))
+@command(app, "show", help="Get the details of the subscription of this state home and the "
+         "signed-in user.",
+         examples=("Show the subscription:\n    kvcli account show",
+                   "Who am I?\n    kvcli account show --query user.name -o tsv"))
 def show_account():
-    home = open_home()
-    return {
-        "environmentName": "AzureCloud",
-        "homeTenantId": home.tenant_id,
-        "id": home.subscription_id,
-        "isDefault": True,
-        "managedByTenants": [],
-        "name": home.subscription_name,
-        "state": "Enabled",
-        "tenantId": home.tenant_id,
-        "user": {"name": home.user_name, "type": "user"},
-    }
+    from kvcli.core import principals
+
+    return principals.account_view(open_home())
 
 
 @command(app, "list-locations", help="List the Azure regions kvcli knows, with their "

@@ -31,13 +31,28 @@ class GroupSpec(NamedTuple):
 # The command tree, as data. `kvcli keyvault secret show` walks it without importing
 # anything but kvcli.cli.secret.
 COMMAND_TREE = {
-    "account": GroupSpec("kvcli.cli.account", "Show the subscription of this state home."),
+    "account": GroupSpec("kvcli.cli.account", "Show the subscription of this state home and "
+                                              "its signed-in user."),
+    "ad": GroupSpec(None, "Manage the users of this state home's directory.",
+                    {"signed-in-user": GroupSpec("kvcli.cli.ad_signed_in_user",
+                                                 "Show the signed-in user."),
+                     "sp": GroupSpec("kvcli.cli.ad_sp", "Manage service principals."),
+                     "user": GroupSpec("kvcli.cli.ad_user", "Manage users.")}),
+    "audit": GroupSpec("kvcli.cli.audit", "List and verify the audit log of vault operations "
+                                          "(kvcli extension; Key Vault's AuditEvent log)."),
     "backup": GroupSpec("kvcli.cli.backup",
                         "Inspect kvcli backup blobs (kvcli extension; not in az)."),
     "clock": GroupSpec("kvcli.cli.clock", "Show or move kvcli's clock. Retention and scheduled "
-                                          "purge dates follow it (kvcli extension)."),
+                                          "purge dates follow it (kvcli extension). Open to "
+                                          "every user: it is the lab's time machine, not an "
+                                          "Azure operation."),
     "config": GroupSpec("kvcli.cli.config", "Manage kvcli configuration."),
     "group": GroupSpec("kvcli.cli.group", "Manage resource groups."),
+    "role": GroupSpec(None, "Manage Azure role-based access control (Azure RBAC).",
+                      {"assignment": GroupSpec("kvcli.cli.role_assignment",
+                                               "Manage role assignments."),
+                       "definition": GroupSpec("kvcli.cli.role_definition",
+                                               "Manage role definitions.")}),
     "keyvault": GroupSpec("kvcli.cli.vault", "Manage KeyVault keys, secrets, and certificates.",
                           {"secret": GroupSpec("kvcli.cli.secret", "Manage secrets."),
                            "key": GroupSpec(
@@ -66,7 +81,7 @@ class LazyGroup(TyperGroup):
     declaration, on first use.
     """
 
-    spec = GroupSpec(None, ROOT_HELP, COMMAND_TREE)
+    spec = GroupSpec("kvcli.cli.session", ROOT_HELP, COMMAND_TREE)
 
     def _declared(self) -> list:
         if self.spec.module is None:

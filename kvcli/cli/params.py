@@ -22,7 +22,9 @@ TRISTATE_FLAGS = frozenset({
     "--immutable",
 })
 # Options az declares with nargs='*': every following word up to the next option is a value.
-MULTI_VALUE_OPTIONS = frozenset({"--tags", "--ops"})
+MULTI_VALUE_OPTIONS = frozenset({"--tags", "--ops", "--certificate-permissions",
+                                 "--key-permissions", "--secret-permissions",
+                                 "--storage-permissions"})
 MULTI_VALUE_SEPARATOR = "\x1f"
 
 
@@ -122,6 +124,16 @@ class AzChoiceList(AzChoice):
 
 def choice(*values: str) -> AzChoice:
     return AzChoice(values)
+
+
+class AzChoices(AzChoice):
+    """Space-separated values of one enumeration (argparse `nargs='*'` with choices)."""
+
+    def convert(self, value: Any, param: Any, ctx: Any) -> Any:
+        if value is None or isinstance(value, list):
+            return value
+        return [super(AzChoices, self).convert(word, param, ctx)
+                for word in str(value).split(MULTI_VALUE_SEPARATOR) if word]
 
 
 MAX_PAGE_SIZE = 25

@@ -323,3 +323,83 @@ def restore_all(vault_name: RequiredVaultNameOption, dir: BackupDir):
         emit(report)
         raise KvError(f"{len(refused)} of {len(report)} objects were not restored.")
     return report
+
+
+PERMISSION_PANEL = "Permission Arguments"
+
+
+def _permissions(kind: str, option: str):
+    from kvcli.cli.params import AzChoices
+    from kvcli.core.access import POLICY_PERMISSIONS
+
+    allowed = POLICY_PERMISSIONS[kind]
+    return Annotated[Optional[str], typer.Option(
+        option, click_type=AzChoices(allowed), metavar="PERMISSION", rich_help_panel=PERMISSION_PANEL,
+        help=f"Space-separated list of {kind} permissions to assign. `all` grants every "
+             f"permission except purge. Allowed values: {', '.join(allowed)}.")]
+
+
+ObjectId = Annotated[Optional[str], typer.Option(
+    "--object-id", metavar="GUID", help="A GUID that identifies the principal that will receive "
+                                        "permissions.")]
+Spn = Annotated[Optional[str], typer.Option(
+    "--spn", metavar="NAME", help="Name of a service principal that will receive permissions.")]
+Upn = Annotated[Optional[str], typer.Option(
+    "--upn", metavar="UPN", help="Name of a user principal that will receive permissions.")]
+ApplicationId = Annotated[Optional[str], typer.Option(
+    "--application-id", metavar="GUID",
+    help="Application ID of the client making request on behalf of a principal. Exposed for "
+         "compound identity using on-behalf-of authentication flow.")]
+
+
+def _principal_object_id(object_id: str | None, spn: str | None, upn: str | None) -> str:
+    from kvcli.core import principals
+    from kvcli.errors import UsageError
+
+    if sum(value is not None for value in (object_id, spn, upn)) != 1:
+        raise UsageError("specify exactly one: --object-id, --spn, --upn")
+    return principals.object_id_for(open_home(), object_id=object_id, spn=spn, upn=upn)
+
+
+@command(app, "set-policy", help="Update security policy settings for a Key Vault. Only for "
+         "vaults created with --enable-rbac-authorization false; `all` does not include purge.",
+         examples=("Assign key permissions `get`, `list`, `import` and secret permissions "
+                   "`backup`, `restore` to an object id:\n"
+                   "    kvcli keyvault set-policy -n MyVault --key-permissions get list import "
+                   "--secret-permissions backup restore --object-id {GUID}",
+                   "Let a user purge deleted secrets (`all` does not include purge):\n"
+                   "    kvcli keyvault set-policy -n MyVault --upn alice@contoso.com "
+                   "--secret-permissions all purge"),
+         table=_vault_table)
+def set_policy(name: VaultName, resource_group: ResourceGroup = None,
+               object_id: ObjectId = None, spn: Spn = None, upn: Upn = None,
+               application_id: ApplicationId = None,
+               key_permissions: _permissions("keys", "--key-permissions") = None,
+               secret_permissions: _permissions("secrets", "--secret-permissions") = None,
+               certificate_permissions: _permissions("certificates",
+                                                     "--certificate-permissions") = None,
+               storage_permissions: _permissions("storage", "--storage-permissions") = None,
+               no_wait: NoWait = False):
+    from kvcli.core import access_policies
+
+    result = access_policies.set_policy(
+        open_home(), name, resource_group,
+        object_id=_principal_object_id(object_id, spn, upn), application_id=application_id,
+        permissions={"keys": key_permissions, "secrets": secret_permissions,
+                     "certificates": certificate_permissions, "storage": storage_permissions})
+    return None if no_wait else result
+
+
+@command(app, "delete-policy", help="Delete security policy settings for a Key Vault.",
+         examples=("Delete the policy of a user:\n"
+                   "    kvcli keyvault delete-policy -n MyVault --upn alice@contoso.com",),
+         table=_vault_table)
+def delete_policy(name: VaultName, resource_group: ResourceGroup = None,
+                  object_id: ObjectId = None, spn: Spn = None, upn: Upn = None,
+                  application_id: ApplicationId = None, no_wait: NoWait = False):
+    from kvcli.core import access_policies
+
+    result = access_policies.delete_policy(
+        open_home(), name, resource_group,
+        object_id=_principal_object_id(object_id, spn, upn), application_id=application_id)
+    return None if no_wait else result

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from kvcli.core import messages
+from kvcli.core import access, messages
 from kvcli.core.locations import resolve_location
 from kvcli.core.tags import resource_tags
 from kvcli.store import paths, schema
@@ -49,7 +49,7 @@ def create_group(home: Home, name: str, location: str, tags: dict | None) -> dic
     validate_group_name(name)
     resource_tags(tags)
     location = resolve_location(location)
-    with home.locked():
+    with access.guard(home, access.GROUP_WRITE, access.group_scope(home, name)):
         record = read_group(home, name)
         if record is not None and record["location"] != location:
             raise messages.group_location_conflict(record["name"], record["location"], location)
@@ -59,11 +59,13 @@ def create_group(home: Home, name: str, location: str, tags: dict | None) -> dic
 
 
 def show_group(home: Home, name: str) -> dict:
-    return group_view(home, load_group(home, name))
+    with access.guard(home, access.GROUP_READ, access.group_scope(home, name)):
+        return group_view(home, load_group(home, name))
 
 
 def group_exists(home: Home, name: str) -> bool:
-    return read_group(home, name) is not None
+    with access.guard(home, access.GROUP_READ, access.group_scope(home, name)):
+        return read_group(home, name) is not None
 
 
 def list_groups(home: Home) -> list[dict]:
@@ -74,14 +76,17 @@ def list_groups(home: Home) -> list[dict]:
             record = read_group(home, name)
             if record is not None:
                 records.append(record)
-    return [group_view(home, r) for r in records]
+    return [group_view(home, r) for r in records if access.permits(
+        home, access.GROUP_READ, access.group_scope(home, r["name"]))]
 
 
 def delete_group(home: Home, name: str) -> None:
-    """Delete the group; its vaults go to the soft-deleted state, as in Azure."""
+    """Delete the group; its vaults go to the soft-deleted state and the role assignments
+    at its scope and below are deleted, as in Azure."""
     from kvcli.core import vaults
 
-    with home.locked():
+    with access.guard(home, access.GROUP_DELETE, access.group_scope(home, name)):
         record = load_group(home, name)
         vaults.soft_delete_vaults_of_group(home, record["name"])
+        access.drop_assignments_under(home, access.group_scope(home, record["name"]))
         home.remove(paths.group_file(home.root, name))

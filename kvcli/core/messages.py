@@ -381,3 +381,108 @@ def owned_name_in_use(kind: ObjectKind, owned: ObjectKind, name: str) -> Service
     return ServiceError("Conflict", f"{kind.label} {name} cannot be created: a {owned.noun} "
                         f"named {name} that is not managed by a {kind.noun} exists in this "
                         "key vault.", status=409)
+
+
+# --- identities, role assignments, authorization --------------------------------------
+CLI_APP_ID = "04b07795-8ddb-461a-bbee-02f9e1bf7b46"  # the Azure CLI's public client id
+
+
+def not_logged_in() -> KvError:
+    return KvError("Please run 'az login' to setup account.")
+
+
+def graph_object_not_found(text: str) -> KvError:
+    """GUESS: Microsoft Graph's 404 text as az ad prints it (exit 3 like other shows)."""
+    from kvcli.errors import ExitCode
+
+    return KvError(f"Resource '{text}' does not exist or one of its queried reference-property "
+                   "objects are not present.", exit_code=ExitCode.NOT_FOUND)
+
+
+def graph_upn_in_use() -> KvError:
+    return KvError("Another object with the same value for property userPrincipalName already "
+                   "exists.")
+
+
+def graph_upn_invalid() -> KvError:
+    """GUESS: Graph refuses a user principal name without a domain."""
+    return KvError("Property userPrincipalName is invalid.")
+
+
+def service_principal_not_found(app_id: str, tenant_id: str) -> KvError:
+    """GUESS: the gist of Entra's AADSTS700016 answer to an unknown application."""
+    return KvError(f"AADSTS700016: Application with identifier '{app_id}' was not found in the "
+                   f"directory '{tenant_id}'.")
+
+
+def role_not_found(role: str) -> KvError:
+    return KvError(f"Role '{role}' doesn't exist.")
+
+
+def assignee_not_found(assignee: str) -> KvError:
+    return KvError(f"Cannot find user or service principal in graph database for '{assignee}'. "
+                   "If the assignee is an appId, make sure the corresponding service principal "
+                   f"is created with 'az ad sp create --id {assignee}'.")
+
+
+def role_assignment_exists() -> ServiceError:
+    return ServiceError("RoleAssignmentExists", "The role assignment already exists.",
+                        status=409)
+
+
+def scope_invalid() -> KvError:
+    """az's own check of a scope's shape; kvcli also gives it for another subscription."""
+    return KvError("Invalid scope. Please use --help to view the valid format.")
+
+
+def forbidden_arm(upn: str, object_id: str, action: str, scope: str) -> ServiceError:
+    return ServiceError(
+        "AuthorizationFailed",
+        f"The client '{upn}' with object id '{object_id}' does not have authorization to "
+        f"perform action '{action}' over scope '{scope}' or the scope is invalid. If access "
+        "was recently granted, please refresh your credentials.", status=403)
+
+
+def _caller_claims(tenant_id: str, object_id: str) -> str:
+    return f"appid={CLI_APP_ID};oid={object_id};iss=https://sts.windows.net/{tenant_id}/"
+
+
+def forbidden_by_rbac(tenant_id: str, object_id: str, action: str, resource: str,
+                      vault: str, location: str) -> ServiceError:
+    """Key Vault's RBAC refusal (from the service's published examples; line breaks as sent)."""
+    return ServiceError(
+        "Forbidden",
+        "Caller is not authorized to perform action on resource.\n"
+        "If role assignments, deny assignments or role definitions were changed recently, "
+        "please observe propagation time.\n"
+        f"Caller: {_caller_claims(tenant_id, object_id)}\n"
+        f"Action: '{action}'\n"
+        f"Resource: '{resource.lower()}'\n"
+        "Assignment: (not found)\n"
+        "DenyAssignmentId: null\n"
+        "DecisionReason: null \n"
+        f"Vault: {vault};location={location}\n",
+        status=403, inner_code="ForbiddenByRbac")
+
+
+def forbidden_by_policy(tenant_id: str, object_id: str, collection: str, permission: str,
+                        vault: str, location: str) -> ServiceError:
+    return ServiceError(
+        "Forbidden",
+        f"The user, group or application '{_caller_claims(tenant_id, object_id)}' does not "
+        f"have {collection} {permission} permission on key vault '{vault};location={location}'. "
+        "For help resolving this issue, please see "
+        "https://go.microsoft.com/fwlink/?linkid=2125287",
+        status=403, inner_code="AccessDenied")
+
+
+def policies_on_rbac_vault() -> KvError:
+    return KvError("Cannot set policies to a vault with '--enable-rbac-authorization' specified")
+
+
+def no_matching_policies() -> KvError:
+    return KvError("No matching policies found")
+
+
+def audit_log_damaged(problem: str) -> KvError:
+    return KvError(f"The audit log does not verify: {problem}.")

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from kvcli.core import messages
+from kvcli.core import access, messages
 from kvcli.core.clock import home_now
 from kvcli.core.objects import SECRET, DataPlaneVault, is_managed, new_version
 from kvcli.core.tags import object_tags
@@ -84,6 +84,7 @@ def _value(vault: DataPlaneVault, record: dict, version: dict) -> str:
 
 
 # --- operations -------------------------------------------------------------------------
+@access.data_operation(SECRET, "Set")
 def set_secret(home: Home, vault_name: str, name: str, value: str, *,
                content_type: str | None = None, tags: dict | None = None,
                enabled: bool = True, expires: datetime | None = None,
@@ -118,6 +119,7 @@ def set_secret(home: Home, vault_name: str, name: str, value: str, *,
     return bundle(vault, record, version, value)
 
 
+@access.data_operation(SECRET, "Get")
 def show_secret(home: Home, vault_name: str, name: str, version: str | None = None) -> dict:
     vault = DataPlaneVault(home, vault_name)
     record = vault.active(SECRET, name, show=True)
@@ -125,6 +127,7 @@ def show_secret(home: Home, vault_name: str, name: str, version: str | None = No
     return bundle(vault, record, chosen, _value(vault, record, chosen))
 
 
+@access.data_operation(SECRET, "Get")
 def secret_value(home: Home, vault_name: str, name: str,
                  version: str | None = None) -> tuple[str, dict]:
     """The plain value and its tags, for `download`."""
@@ -134,6 +137,7 @@ def secret_value(home: Home, vault_name: str, name: str,
     return _value(vault, record, chosen), chosen["tags"]
 
 
+@access.data_operation(SECRET, "List")
 def list_secrets(home: Home, vault_name: str, *, include_managed: bool = False,
                  max_results: int | None = None) -> list[dict]:
     vault = DataPlaneVault(home, vault_name)
@@ -148,6 +152,7 @@ def list_secrets(home: Home, vault_name: str, *, include_managed: bool = False,
     return items[:max_results] if max_results is not None else items
 
 
+@access.data_operation(SECRET, "ListVersions")
 def list_versions(home: Home, vault_name: str, name: str,
                   max_results: int | None = None) -> list[dict]:
     vault = DataPlaneVault(home, vault_name)
@@ -156,6 +161,7 @@ def list_versions(home: Home, vault_name: str, name: str,
     return items[:max_results] if max_results is not None else items
 
 
+@access.data_operation(SECRET, "Update")
 def set_attributes(home: Home, vault_name: str, name: str, version: str | None = None, *,
                    enabled: bool | None = None, expires: datetime | None = None,
                    not_before: datetime | None = None, content_type: str | None = None,
@@ -179,11 +185,13 @@ def set_attributes(home: Home, vault_name: str, name: str, version: str | None =
     return bundle(vault, record, chosen)
 
 
+@access.data_operation(SECRET, "Delete")
 def delete_secret(home: Home, vault_name: str, name: str) -> dict:
     vault = DataPlaneVault(home, vault_name)
     return deleted_bundle(vault, vault.soft_delete(SECRET, name))
 
 
+@access.data_operation(SECRET, "ListDeleted")
 def list_deleted_secrets(home: Home, vault_name: str,
                          max_results: int | None = None) -> list[dict]:
     vault = DataPlaneVault(home, vault_name)
@@ -193,22 +201,26 @@ def list_deleted_secrets(home: Home, vault_name: str,
     return items[:max_results] if max_results is not None else items
 
 
+@access.data_operation(SECRET, "GetDeleted")
 def show_deleted_secret(home: Home, vault_name: str, name: str) -> dict:
     vault = DataPlaneVault(home, vault_name)
     return deleted_bundle(vault, vault.deleted(SECRET, name))
 
 
+@access.data_operation(SECRET, "Recover")
 def recover_secret(home: Home, vault_name: str, name: str) -> dict:
     vault = DataPlaneVault(home, vault_name)
     record = vault.recover(SECRET, name)
     return bundle(vault, record, record["versions"][-1])
 
 
+@access.data_operation(SECRET, "Purge")
 def purge_secret(home: Home, vault_name: str, name: str) -> None:
     DataPlaneVault(home, vault_name).purge(SECRET, name)
 
 
 # --- backup and restore -----------------------------------------------------------------
+@access.data_operation(SECRET, "Backup")
 def backup_secret(home: Home, vault_name: str, name: str) -> bytes:
     """One blob with every version of the secret, values in the sealed part only."""
     from kvcli.core import backup
@@ -225,6 +237,7 @@ def backup_secret(home: Home, vault_name: str, name: str) -> bytes:
                               payload={"name": record["name"], "versions": versions})
 
 
+@access.data_operation(SECRET, "Restore")
 def restore_secret(home: Home, vault_name: str, blob: bytes) -> dict:
     """Recreate the secret with its versions and ids, rewritten to the target vault."""
     from kvcli.core import backup

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from kvcli.core import lifecycle, messages
+from kvcli.core import access, lifecycle, messages
 from kvcli.core.clock import home_now
 from kvcli.core.groups import load_group
 from kvcli.core.lifecycle import State
@@ -194,7 +194,8 @@ def create_vault(home: Home, *, name: str, resource_group: str, location: str | 
     validate_retention(retention_days)
     if enable_purge_protection is False:
         enable_purge_protection = None
-    with home.locked():
+    with access.guard(home, access.VAULT_CREATE,
+                      access.vault_scope(home, group["name"], name)):
         existing = read_vault(home, name)
         if existing is not None:
             if existing.get("deleted"):
@@ -245,16 +246,21 @@ def _self_policy(home: Home) -> dict:
 
 
 def show_vault(home: Home, name: str, resource_group: str | None = None) -> dict:
-    return vault_view(home, active_vault(home, name, resource_group))
+    record = active_vault(home, name, resource_group)
+    with access.guard(home, access.VAULT_READ, vault_id(home, record), vault=record):
+        return vault_view(home, record)
 
 
 def list_vaults(home: Home, resource_group: str | None = None) -> list[dict]:
-    """Without -g az lists generic resources (short items); with -g full vault objects."""
+    """Without -g az lists generic resources (short items); with -g full vault objects.
+    ARM lists only the vaults the caller may read."""
+    readable = [r for r in _all_vaults(home) if not r.get("deleted")
+                and access.permits(home, access.VAULT_READ, vault_id(home, r))]
     if resource_group is not None:
         load_group(home, resource_group)
-        return [vault_view(home, r) for r in _all_vaults(home)
-                if not r.get("deleted") and r["resourceGroup"].lower() == resource_group.lower()]
-    return [vault_list_item(home, r) for r in _all_vaults(home) if not r.get("deleted")]
+        return [vault_view(home, r) for r in readable
+                if r["resourceGroup"].lower() == resource_group.lower()]
+    return [vault_list_item(home, r) for r in readable]
 
 
 def update_vault(home: Home, name: str, resource_group: str | None = None, *,
@@ -270,33 +276,43 @@ def update_vault(home: Home, name: str, resource_group: str | None = None, *,
     resource_tags(tags)
     with home.locked():
         record = active_vault(home, name, resource_group)
-        if retention_days is not None and retention_days != record["retentionDays"]:
-            validate_retention(retention_days)
-            raise messages.retention_immutable()
-        if enable_purge_protection is False:
-            raise messages.purge_protection_irreversible()
-        if enable_purge_protection:
-            record["purgeProtection"] = True
-        for key, value in (("rbac", enable_rbac_authorization),
-                           ("enabledForDeployment", enabled_for_deployment),
-                           ("enabledForDiskEncryption", enabled_for_disk_encryption),
-                           ("enabledForTemplateDeployment", enabled_for_template_deployment),
-                           ("publicNetworkAccess", public_network_access),
-                           ("tags", tags)):
-            if value is not None:
-                record[key] = value
-        if default_action is not None:
-            record["networkAcls"]["defaultAction"] = default_action
-        if bypass is not None:
-            record["networkAcls"]["bypass"] = bypass
-        _save_modified(home, record)
+        with access.guard(home, access.VAULT_UPDATE, vault_id(home, record), vault=record):
+            _update(record, retention_days=retention_days,
+                    enable_purge_protection=enable_purge_protection,
+                    settings=(("rbac", enable_rbac_authorization),
+                              ("enabledForDeployment", enabled_for_deployment),
+                              ("enabledForDiskEncryption", enabled_for_disk_encryption),
+                              ("enabledForTemplateDeployment", enabled_for_template_deployment),
+                              ("publicNetworkAccess", public_network_access), ("tags", tags)),
+                    default_action=default_action, bypass=bypass)
+            save_modified(home, record)
     return vault_view(home, record)
+
+
+def _update(record: dict, *, retention_days: int | None, enable_purge_protection: bool | None,
+            settings: tuple, default_action: str | None, bypass: str | None) -> None:
+    """The checks and changes of `update_vault`, on the record only."""
+    if retention_days is not None and retention_days != record["retentionDays"]:
+        validate_retention(retention_days)
+        raise messages.retention_immutable()
+    if enable_purge_protection is False:
+        raise messages.purge_protection_irreversible()
+    if enable_purge_protection:
+        record["purgeProtection"] = True
+    for key, value in settings:
+        if value is not None:
+            record[key] = value
+    if default_action is not None:
+        record["networkAcls"]["defaultAction"] = default_action
+    if bypass is not None:
+        record["networkAcls"]["bypass"] = bypass
 
 
 def delete_vault(home: Home, name: str, resource_group: str | None = None) -> None:
     with home.locked():
         record = active_vault(home, name, resource_group)
-        _soft_delete(home, record)
+        with access.guard(home, access.VAULT_DELETE, vault_id(home, record), vault=record):
+            _soft_delete(home, record)
 
 
 def soft_delete_vaults_of_group(home: Home, group_name: str) -> None:
@@ -306,7 +322,7 @@ def soft_delete_vaults_of_group(home: Home, group_name: str) -> None:
             _soft_delete(home, record)
 
 
-def _save_modified(home: Home, record: dict) -> None:
+def save_modified(home: Home, record: dict) -> None:
     """Stamp ARM's lastModified* fields and store the vault."""
     record["lastModifiedAt"] = to_stamp(home_now(home))
     record["lastModifiedBy"] = home.user_name
@@ -314,16 +330,27 @@ def _save_modified(home: Home, record: dict) -> None:
 
 
 def _soft_delete(home: Home, record: dict) -> None:
+    """Soft-delete the vault; its role assignments are deleted and recovery does not bring
+    them back, as in Azure."""
     lifecycle.soft_delete(record, home_now(home), record["retentionDays"])
     home.write(paths.vault_file(home.root, record["name"]), record)
+    access.drop_assignments_under(home, vault_id(home, record))
 
 
 def list_deleted_vaults(home: Home) -> list[dict]:
-    return [deleted_vault_view(home, r) for r in _all_vaults(home) if r.get("deleted")]
+    with access.guard(home, access.VAULT_LIST_DELETED, access.subscription_scope(home)):
+        return [deleted_vault_view(home, r) for r in _all_vaults(home) if r.get("deleted")]
+
+
+def _deleted_scope(home: Home, record: dict) -> str:
+    return access.deleted_vault_scope(home, record["location"], record["name"])
 
 
 def show_deleted_vault(home: Home, name: str, location: str | None = None) -> dict:
-    return deleted_vault_view(home, deleted_vault(home, name, location))
+    record = deleted_vault(home, name, location)
+    with access.guard(home, access.VAULT_GET_DELETED, _deleted_scope(home, record),
+                      vault=record):
+        return deleted_vault_view(home, record)
 
 
 def recover_vault(home: Home, name: str, resource_group: str | None = None,
@@ -334,14 +361,16 @@ def recover_vault(home: Home, name: str, resource_group: str | None = None,
         if resource_group is not None and resource_group.lower() != record["resourceGroup"].lower():
             raise messages.deleted_vault_group_mismatch(name, record["resourceGroup"])
         load_group(home, record["resourceGroup"])
-        lifecycle.recover(record)
-        _save_modified(home, record)
+        with access.guard(home, access.VAULT_RECOVER, vault_id(home, record), vault=record):
+            lifecycle.recover(record)
+            save_modified(home, record)
     return vault_view(home, record)
 
 
 def purge_vault(home: Home, name: str, location: str | None = None) -> None:
     with home.locked():
         record = deleted_vault(home, name, location)
-        if lifecycle.purge_blocked(record, home_now(home), record["purgeProtection"]):
-            raise messages.vault_purge_protected()
-        home.discard(paths.vault_dir(home.root, name))
+        with access.guard(home, access.VAULT_PURGE, _deleted_scope(home, record), vault=record):
+            if lifecycle.purge_blocked(record, home_now(home), record["purgeProtection"]):
+                raise messages.vault_purge_protected()
+            home.discard(paths.vault_dir(home.root, name))

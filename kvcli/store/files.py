@@ -200,6 +200,53 @@ def read_dir(root: Path, directory: Path, suffix: str) -> Iterator[tuple[str, by
         os.close(dir_fd)
 
 
+def _open_state(root: Path, path: Path, flags: int) -> int | None:
+    """A descriptor of a state file opened without following links; None when missing
+    (and not created)."""
+    with _in_dir(root, path, create=bool(flags & os.O_CREAT)) as dir_fd:
+        if dir_fd is None:
+            return None
+        try:
+            return os.open(path.name, flags | _NOFOLLOW, FILE_MODE, dir_fd=dir_fd)
+        except FileNotFoundError:
+            return None
+        except OSError as exc:
+            if exc.errno == errno.ELOOP:
+                raise _not_a_plain_file(path) from None
+            raise
+
+
+def append_state(root: Path, path: Path, data: bytes) -> None:
+    """Append to a state file (made 0600 if new) and fsync: one write, whatever its size."""
+    fd = _open_state(root, path, os.O_WRONLY | os.O_APPEND | os.O_CREAT)
+    try:
+        os.write(fd, data)
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def read_tail(root: Path, path: Path, size: int) -> bytes | None:
+    """At most the last `size` bytes of a state file; None when it does not exist."""
+    fd = _open_state(root, path, os.O_RDONLY)
+    if fd is None:
+        return None
+    with os.fdopen(fd, "rb") as handle:
+        handle.seek(max(0, handle.seek(0, os.SEEK_END) - size))
+        return handle.read(size)
+
+
+def read_lines(root: Path, path: Path) -> Iterator[bytes]:
+    """The lines of a state file without their line ends, streamed (a log may outgrow any
+    bound on a whole-file read); none when it does not exist."""
+    fd = _open_state(root, path, os.O_RDONLY)
+    if fd is None:
+        return
+    with os.fdopen(fd, "rb") as handle:
+        for line in handle:
+            yield line.rstrip(b"\n")
+
+
 def parse_json(path: Path, raw: bytes) -> dict:
     """A state file's bytes as a JSON object; anything else is a StateError naming it."""
     try:

@@ -191,6 +191,26 @@ class Home:
         except OSError as exc:
             raise _environment_error(path, exc) from None
 
+    def append(self, path: Path, data: bytes) -> None:
+        """Append to a log kept in the home (the audit log), under the lock."""
+        self._require_lock(path)
+        try:
+            files.append_state(self.root, path, data)
+        except OSError as exc:
+            raise _environment_error(path, exc) from None
+
+    def tail(self, path: Path, size: int) -> bytes | None:
+        try:
+            return files.read_tail(self.root, path, size)
+        except OSError as exc:
+            raise _environment_error(path, exc) from None
+
+    def lines(self, path: Path) -> Iterator[bytes]:
+        try:
+            yield from files.read_lines(self.root, path)
+        except OSError as exc:
+            raise _environment_error(path, exc) from None
+
     def discard(self, directory: Path) -> None:
         """Remove a directory of the home and everything in it (a purged vault)."""
         self._require_lock(directory)

@@ -10,6 +10,10 @@ whatever the number of vaults or objects:
     HOME/vaults/<vault>/vault.json      one vault (active or soft-deleted)
     HOME/vaults/<vault>/<kind>/<name>.json   one object with all its versions
     HOME/keys/                          keys kept in the home (data-at-rest, backup)
+    HOME/principals.json                users of the home's directory
+    HOME/roleassignments.json           RBAC role assignments
+    HOME/audit/log.jsonl                audit log, one hash-chained JSON line per operation
+    HOME/audit/head.json                number and hash of the log's last line
 
 Every name that becomes part of a path passes `check_name` first: the one gate. A name that
 is not a valid Azure name of its kind never reaches the filesystem. Names are stored
@@ -112,3 +116,23 @@ def keys_dir(home: Path) -> Path:
 
 def key_file(home: Path, name: str) -> Path:
     return keys_dir(home) / name
+
+
+def principals_file(home: Path) -> Path:
+    return home / "principals.json"
+
+
+def role_assignments_file(home: Path) -> Path:
+    return home / "roleassignments.json"
+
+
+def audit_dir(home: Path) -> Path:
+    return home / "audit"
+
+
+def audit_log_file(home: Path) -> Path:
+    return audit_dir(home) / "log.jsonl"
+
+
+def audit_head_file(home: Path) -> Path:
+    return audit_dir(home) / "head.json"

@@ -112,7 +112,7 @@ HOME = {
     "format": INTEGER,
     "subscriptionId": STRING,
     "tenantId": STRING,
-    "user": obj({"name": STRING, "objectId": STRING}),
+    "user": optional(obj({"name": STRING, "objectId": STRING})),  # None: signed out
     "clockOffsetSeconds": NUMBER,
 }
 DELETED = optional(obj({"deletedDate": STAMP, "scheduledPurgeDate": STAMP}))
@@ -140,6 +140,12 @@ VAULT = {
     "lastModifiedBy": STRING,
     "deleted": DELETED,
 }
+PRINCIPALS = {"principals": list_of(obj({"id": STRING, "type": STRING,
+                                           "displayName": STRING}))}
+ROLE_ASSIGNMENTS = {"assignments": list_of(obj({
+    "name": STRING, "scope": STRING, "roleDefinitionId": STRING, "principalId": STRING,
+    "principalType": STRING, "createdOn": STAMP, "createdBy": STRING}))}
+AUDIT_HEAD = {"number": INTEGER, "hash": STRING}
 # What every version of every object kind has; a kind adds its own payload fields.
 VERSION = {
     "version": _version_id,

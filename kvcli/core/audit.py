@@ -1,0 +1,147 @@
+"""The audit log: kvcli's counterpart of Key Vault's `AuditEvent` diagnostic log.
+
+One JSON line per vault operation, allowed or not: when (kvcli's clock), what
+(operationName, resource), who (UPN, object id), the outcome and a request id; never a value
+or key material. Each line carries its number and the hash of the line before it, so an
+edited, removed or reordered line breaks the chain at that number. Appending reads only the
+log's last line and writes one line: its cost does not grow with the log.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import uuid
+
+from kvcli.core import messages
+from kvcli.store import paths, schema
+from kvcli.store.home import Home
+
+GENESIS = "0" * 64
+_TAIL_BYTES = 8192
+_STATUS_SIGNATURES = {200: "OK", 400: "BadRequest", 403: "Forbidden", 404: "NotFound",
+                      409: "Conflict"}
+
+
+def _hash(line: bytes) -> str:
+    return hashlib.sha256(line.rstrip(b"\n")).hexdigest()
+
+
+def _last_line(home: Home, path) -> bytes | None:
+    """The log's last line, read from its end only."""
+    tail = home.tail(path, _TAIL_BYTES)
+    if not tail:
+        return None
+    lines = tail.rstrip(b"\n").split(b"\n")
+    if len(lines) == 1 and len(tail) == _TAIL_BYTES:
+        raise messages.audit_log_damaged(f"the last line of '{path}' is over "
+                                         f"{_TAIL_BYTES} bytes long")
+    return lines[-1]
+
+
+def _vault_named_in(resource: str) -> str | None:
+    """The vault a resource id names (a vault being created has no record yet)."""
+    parts = resource.split("/")
+    lowered = [part.lower() for part in parts]
+    for marker in ("vaults", "deletedvaults"):
+        if marker in lowered and lowered.index(marker) + 1 < len(parts):
+            return parts[lowered.index(marker) + 1]
+    return None
+
+
+def append(home: Home, *, action, resource: str, caller: dict, vault: dict | None,
+           request_uri: str | None, status: int, result: str) -> None:
+    """Append one line under the home lock (the caller holds it), fsync'd before return."""
+    from kvcli.core.clock import home_now
+    from kvcli.core.timeutil import arm, to_stamp
+
+    path = paths.audit_log_file(home.root)
+    last = _last_line(home, path)
+    if last is None:
+        number, previous = 1, GENESIS
+    else:
+        try:
+            number, previous = json.loads(last)["number"] + 1, _hash(last)
+        except (ValueError, KeyError, TypeError):
+            raise messages.audit_log_damaged(f"the last line of '{path}' is not an audit "
+                                             "record") from None
+    entry = {
+        "number": number,
+        "time": arm(to_stamp(home_now(home))),
+        "category": "AuditEvent",
+        "operationName": action.operation,
+        "resourceId": resource,
+        "vaultName": vault["name"] if vault else _vault_named_in(resource),
+        "requestUri": request_uri,
+        "callerUpn": caller["name"],
+        "callerObjectId": caller["objectId"],
+        "result": result,
+        "httpStatusCode": status,
+        "resultSignature": _STATUS_SIGNATURES.get(status, str(status)),
+        "requestId": str(uuid.uuid4()),
+        "previousHash": previous,
+    }
+    line = json.dumps(entry, separators=(",", ":"), sort_keys=True).encode() + b"\n"
+    home.append(path, line)
+    home.write(paths.audit_head_file(home.root), {"number": number, "hash": _hash(line)})
+
+
+def _read_lines(home: Home) -> list[bytes]:
+    return list(home.lines(paths.audit_log_file(home.root)))
+
+
+def verify(home: Home) -> dict:
+    """Walk the chain; the first line that was edited, removed, inserted or moved fails it."""
+    lines = _read_lines(home)
+    previous = GENESIS
+    for index, line in enumerate(lines, start=1):
+        try:
+            entry = json.loads(line)
+            number, recorded = entry["number"], entry["previousHash"]
+        except (ValueError, KeyError, TypeError):
+            raise messages.audit_log_damaged(f"line {index} is not an audit record") from None
+        if number != index:
+            raise messages.audit_log_damaged(
+                f"line {index} carries number {number}: a line was removed, inserted or moved")
+        if recorded != previous:
+            raise messages.audit_log_damaged(
+                f"line {index - 1} was changed: line {index} records another hash for it"
+                if index > 1 else "line 1 does not start the chain")
+        previous = _hash(line)
+    head = home.read(paths.audit_head_file(home.root), schema.AUDIT_HEAD)
+    if head is not None:
+        if len(lines) < head["number"]:
+            raise messages.audit_log_damaged(
+                f"the log ends at line {len(lines)} but {head['number']} lines were written: "
+                "lines were removed from the end")
+        if _hash(lines[head["number"] - 1]) != head["hash"]:
+            raise messages.audit_log_damaged(
+                f"line {head['number']} was changed: the log's head records another hash for it")
+    return {"intact": True, "lines": len(lines), "lastHash": previous}
+
+
+def list_entries(home: Home, *, vault_name: str | None = None, operation: str | None = None,
+                 caller: str | None = None, since=None, result: str | None = None) -> list[dict]:
+    """The entries matching every filter given, oldest first (without the chain fields)."""
+    from kvcli.core.timeutil import parse_instant
+
+    entries = []
+    for line in _read_lines(home):
+        try:
+            entry = json.loads(line)
+        except ValueError:
+            continue
+        if vault_name is not None and (entry["vaultName"] or "").lower() != vault_name.lower():
+            continue
+        if operation is not None and entry["operationName"].lower() != operation.lower():
+            continue
+        if caller is not None and caller.lower() not in (entry["callerUpn"].lower(),
+                                                         entry["callerObjectId"].lower()):
+            continue
+        if result is not None and entry["result"].lower() != result.lower():
+            continue
+        if since is not None and parse_instant(entry["time"]) < since:
+            continue
+        entry.pop("previousHash", None)
+        entries.append(entry)
+    return entries
