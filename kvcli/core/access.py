@@ -101,6 +101,17 @@ DATA_ACTIONS: dict[tuple[str, str], tuple[str, str]] = {
     ("certificates", "Purge"): ("certificates/purge/action", "purge"),
     ("certificates", "Backup"): ("certificates/backup/action", "backup"),
     ("certificates", "Restore"): ("certificates/restore/action", "restore"),
+    ("certificates", "GetPending"): ("certificates/read", "get"),
+    ("certificates", "DeletePending"): ("certificates/update/action", "update"),
+    ("certificates", "Merge"): ("certificates/create/action", "create"),
+    ("certificates", "GetIssuer"): ("certificatecas/read", "getissuers"),
+    ("certificates", "ListIssuers"): ("certificatecas/read", "listissuers"),
+    ("certificates", "SetIssuer"): ("certificatecas/write", "setissuers"),
+    ("certificates", "DeleteIssuer"): ("certificatecas/delete", "deleteissuers"),
+    # Key Vault has no read action for contacts: reading them is part of the certificate
+    # data; changing them is `certificatecontacts/write` (access policy: managecontacts).
+    ("certificates", "GetContacts"): ("certificates/read", "managecontacts"),
+    ("certificates", "SetContacts"): ("certificatecontacts/write", "managecontacts"),
 }
 
 # Access-policy permission names az accepts per list (the set-policy table, az-reference §7).
@@ -437,14 +448,17 @@ def guard(home: Home, action: Action, resource: str, *, vault: dict | None = Non
             record(status=200, result="Success")
 
 
-def data_operation(kind, operation: str) -> Callable:
+def data_operation(kind, operation: str, *, vault_scoped: bool = False) -> Callable:
     """Declare a core data-plane function as `operation` on `kind`: it then runs only when
-    the caller may, on the object named by its `name` argument (or the whole vault)."""
+    the caller may, on the object named by its `name` argument (or the whole vault).
+    `vault_scoped`: the `name` is not an object of the kind (a certificate issuer), so the
+    vault is the scope."""
     action = data_action(kind.collection, kind.label, operation)
 
     def wrap(function: Callable) -> Callable:
         code = function.__code__  # cheaper than inspect.signature at every import
-        object_scoped = "name" in code.co_varnames[:code.co_argcount + code.co_kwonlyargcount]
+        object_scoped = not vault_scoped and "name" in code.co_varnames[
+            :code.co_argcount + code.co_kwonlyargcount]
 
         @functools.wraps(function)
         def run(home: Home, vault_name: str, *args, **kwargs):

@@ -15,7 +15,7 @@ import base64
 import copy
 from datetime import datetime, timedelta
 
-from kvcli.core import messages
+from kvcli.core import access, messages
 from kvcli.core.clock import home_now
 from kvcli.core.objects import CERTIFICATE, DataPlaneVault, new_version
 from kvcli.core.tags import object_tags
@@ -558,6 +558,7 @@ def get_default_policy(scaffold: bool = False) -> dict:
     return scaffold_policy() if scaffold else default_policy()
 
 
+@access.data_operation(CERTIFICATE, "Create")
 def create_certificate(home: Home, vault_name: str, name: str, policy: dict, *,
                        disabled: bool = False, tags: dict | None = None,
                        validity: int | None = None) -> dict:
@@ -591,6 +592,7 @@ def create_certificate(home: Home, vault_name: str, name: str, policy: dict, *,
     return operation_view(vault, record)
 
 
+@access.data_operation(CERTIFICATE, "Import")
 def import_certificate(home: Home, vault_name: str, name: str, data: bytes, *,
                        password: str | None = None, policy: dict | None = None,
                        disabled: bool = False, tags: dict | None = None) -> dict:
@@ -626,6 +628,7 @@ def import_certificate(home: Home, vault_name: str, name: str, data: bytes, *,
     return bundle(vault, record, version)
 
 
+@access.data_operation(CERTIFICATE, "Get")
 def show_certificate(home: Home, vault_name: str, name: str,
                      version: str | None = None) -> dict:
     vault = DataPlaneVault(home, vault_name)
@@ -633,6 +636,7 @@ def show_certificate(home: Home, vault_name: str, name: str,
     return bundle(vault, record, _version(record, version, show=True))
 
 
+@access.data_operation(CERTIFICATE, "List")
 def list_certificates(home: Home, vault_name: str, *, include_pending: bool = False,
                       max_results: int | None = None) -> list[dict]:
     vault = DataPlaneVault(home, vault_name)
@@ -648,6 +652,7 @@ def list_certificates(home: Home, vault_name: str, *, include_pending: bool = Fa
     return items[:max_results] if max_results is not None else items
 
 
+@access.data_operation(CERTIFICATE, "ListVersions")
 def list_versions(home: Home, vault_name: str, name: str,
                   max_results: int | None = None) -> list[dict]:
     vault = DataPlaneVault(home, vault_name)
@@ -656,6 +661,7 @@ def list_versions(home: Home, vault_name: str, name: str,
     return items[:max_results] if max_results is not None else items
 
 
+@access.data_operation(CERTIFICATE, "Update")
 def set_attributes(home: Home, vault_name: str, name: str, version: str | None = None, *,
                    enabled: bool | None = None, tags: dict | None = None,
                    policy: dict | None = None) -> dict:
@@ -683,12 +689,14 @@ def set_attributes(home: Home, vault_name: str, name: str, version: str | None =
     return bundle(vault, record, chosen)
 
 
+@access.data_operation(CERTIFICATE, "Delete")
 def delete_certificate(home: Home, vault_name: str, name: str) -> dict:
     vault = DataPlaneVault(home, vault_name)
     _active(vault, name)
     return deleted_bundle(vault, vault.soft_delete(CERTIFICATE, name))
 
 
+@access.data_operation(CERTIFICATE, "ListDeleted")
 def list_deleted_certificates(home: Home, vault_name: str, *, include_pending: bool = False,
                               max_results: int | None = None) -> list[dict]:
     vault = DataPlaneVault(home, vault_name)
@@ -697,21 +705,25 @@ def list_deleted_certificates(home: Home, vault_name: str, *, include_pending: b
     return items[:max_results] if max_results is not None else items
 
 
+@access.data_operation(CERTIFICATE, "GetDeleted")
 def show_deleted_certificate(home: Home, vault_name: str, name: str) -> dict:
     vault = DataPlaneVault(home, vault_name)
     return deleted_bundle(vault, vault.deleted(CERTIFICATE, name))
 
 
+@access.data_operation(CERTIFICATE, "Recover")
 def recover_certificate(home: Home, vault_name: str, name: str) -> dict:
     vault = DataPlaneVault(home, vault_name)
     record = vault.recover(CERTIFICATE, name)
     return bundle(vault, record, record["versions"][-1])
 
 
+@access.data_operation(CERTIFICATE, "Purge")
 def purge_certificate(home: Home, vault_name: str, name: str) -> None:
     DataPlaneVault(home, vault_name).purge(CERTIFICATE, name)
 
 
+@access.data_operation(CERTIFICATE, "Get")
 def certificate_der(home: Home, vault_name: str, name: str, version: str | None) -> bytes:
     """The public certificate of one version, for `download`."""
     vault = DataPlaneVault(home, vault_name)
@@ -730,11 +742,13 @@ def _pending_record(vault: DataPlaneVault, name: str) -> dict:
     return record
 
 
+@access.data_operation(CERTIFICATE, "GetPending")
 def show_pending(home: Home, vault_name: str, name: str) -> dict:
     vault = DataPlaneVault(home, vault_name)
     return operation_view(vault, _pending_record(vault, name))
 
 
+@access.data_operation(CERTIFICATE, "DeletePending")
 def delete_pending(home: Home, vault_name: str, name: str) -> dict:
     """Delete the operation; a request still in progress takes its pending version with it
     (and the certificate, when that was its only version)."""
@@ -752,6 +766,7 @@ def delete_pending(home: Home, vault_name: str, name: str) -> dict:
     return view
 
 
+@access.data_operation(CERTIFICATE, "Merge")
 def merge_certificate(home: Home, vault_name: str, name: str, data: bytes, *,
                       disabled: bool | None = None, tags: dict | None = None) -> dict:
     """Complete a pending request with the certificate its issuer signed."""
@@ -812,6 +827,7 @@ def _find_issuer(vault: DataPlaneVault, name: str) -> dict:
     return issuer
 
 
+@access.data_operation(CERTIFICATE, "SetIssuer", vault_scoped=True)
 def create_issuer(home: Home, vault_name: str, name: str, provider: str, *,
                   account_id: str | None = None, organization_id: str | None = None,
                   disabled: bool = False) -> dict:
@@ -828,6 +844,7 @@ def create_issuer(home: Home, vault_name: str, name: str, provider: str, *,
     return issuer_view(vault, issuer)
 
 
+@access.data_operation(CERTIFICATE, "SetIssuer", vault_scoped=True)
 def update_issuer(home: Home, vault_name: str, name: str, *, provider: str | None = None,
                   account_id: str | None = None, organization_id: str | None = None,
                   enabled: bool | None = None) -> dict:
@@ -843,11 +860,13 @@ def update_issuer(home: Home, vault_name: str, name: str, *, provider: str | Non
     return issuer_view(vault, issuer)
 
 
+@access.data_operation(CERTIFICATE, "GetIssuer", vault_scoped=True)
 def show_issuer(home: Home, vault_name: str, name: str) -> dict:
     vault = DataPlaneVault(home, vault_name)
     return issuer_view(vault, _find_issuer(vault, name))
 
 
+@access.data_operation(CERTIFICATE, "ListIssuers")
 def list_issuers(home: Home, vault_name: str) -> list[dict]:
     vault = DataPlaneVault(home, vault_name)
     return [{"id": f"{vault.uri}/certificates/issuers/{issuer['name']}",
@@ -855,6 +874,7 @@ def list_issuers(home: Home, vault_name: str) -> list[dict]:
             for _, issuer in sorted(_issuers(vault).items())]
 
 
+@access.data_operation(CERTIFICATE, "DeleteIssuer", vault_scoped=True)
 def delete_issuer(home: Home, vault_name: str, name: str) -> dict:
     with home.locked():
         vault = DataPlaneVault(home, vault_name)
@@ -871,6 +891,7 @@ def contacts_view(vault: DataPlaneVault, contacts: list[dict]) -> dict:
             "id": f"{vault.uri}/certificates/contacts"}
 
 
+@access.data_operation(CERTIFICATE, "SetContacts")
 def add_contact(home: Home, vault_name: str, email: str, name: str | None = None,
                 phone: str | None = None) -> dict:
     with home.locked():
@@ -883,6 +904,7 @@ def add_contact(home: Home, vault_name: str, email: str, name: str | None = None
     return contacts_view(vault, contacts)
 
 
+@access.data_operation(CERTIFICATE, "GetContacts")
 def list_contacts(home: Home, vault_name: str) -> dict:
     vault = DataPlaneVault(home, vault_name)
     contacts = vault.record.get("certificateContacts") or []
@@ -891,6 +913,7 @@ def list_contacts(home: Home, vault_name: str) -> dict:
     return contacts_view(vault, contacts)
 
 
+@access.data_operation(CERTIFICATE, "SetContacts")
 def delete_contact(home: Home, vault_name: str, email: str) -> dict | list:
     """az removes one contact and prints the rest; removing the last prints `[]`."""
     with home.locked():
@@ -920,6 +943,7 @@ def _sealed(vault: DataPlaneVault, kind, record: dict, field: str) -> dict:
         for v in record["versions"]]}
 
 
+@access.data_operation(CERTIFICATE, "Backup")
 def backup_certificate(home: Home, vault_name: str, name: str) -> bytes:
     """One blob with every version, the policy and the operation, and the managed key and
     secret; key material and secret values only inside the sealed part."""
@@ -938,6 +962,7 @@ def backup_certificate(home: Home, vault_name: str, name: str) -> bytes:
                               versions=len(record["versions"]), payload=payload)
 
 
+@access.data_operation(CERTIFICATE, "Restore")
 def restore_certificate(home: Home, vault_name: str, blob: bytes) -> dict:
     """Recreate the certificate, its managed key and secret, with their versions and ids."""
     from kvcli.core import backup

@@ -15,7 +15,7 @@ import calendar
 import re
 from datetime import datetime, timedelta
 
-from kvcli.core import messages
+from kvcli.core import access, messages
 from kvcli.core.clock import home_now
 from kvcli.core.objects import KEY, DataPlaneVault, is_managed, new_version
 from kvcli.core.tags import object_tags
@@ -385,6 +385,7 @@ def _active(vault: DataPlaneVault, name: str, *, show: bool = False) -> dict:
 
 
 # --- operations -------------------------------------------------------------------------
+@access.data_operation(KEY, "Create")
 def create_key(home: Home, vault_name: str, name: str, *, kty: str = "RSA",
                size: int | None = None, curve: str | None = None, ops=None,
                tags: dict | None = None, enabled: bool = True,
@@ -408,6 +409,7 @@ def create_key(home: Home, vault_name: str, name: str, *, kty: str = "RSA",
     return bundle(vault, record, version)
 
 
+@access.data_operation(KEY, "Import")
 def import_key(home: Home, vault_name: str, name: str, pem: bytes, *,
                password: bytes | None = None, hsm: bool = False, ops=None,
                tags: dict | None = None, enabled: bool = True,
@@ -452,12 +454,14 @@ def import_key(home: Home, vault_name: str, name: str, pem: bytes, *,
     return bundle(vault, record, version)
 
 
+@access.data_operation(KEY, "Get")
 def show_key(home: Home, vault_name: str, name: str, version: str | None = None) -> dict:
     vault = DataPlaneVault(home, vault_name)
     record = _active(vault, name, show=True)
     return bundle(vault, record, _version(record, version, show=True))
 
 
+@access.data_operation(KEY, "List")
 def list_keys(home: Home, vault_name: str, *, include_managed: bool = False,
               max_results: int | None = None) -> list[dict]:
     vault = DataPlaneVault(home, vault_name)
@@ -473,6 +477,7 @@ def list_keys(home: Home, vault_name: str, *, include_managed: bool = False,
     return items[:max_results] if max_results is not None else items
 
 
+@access.data_operation(KEY, "ListVersions")
 def list_versions(home: Home, vault_name: str, name: str,
                   max_results: int | None = None) -> list[dict]:
     vault = DataPlaneVault(home, vault_name)
@@ -481,6 +486,7 @@ def list_versions(home: Home, vault_name: str, name: str,
     return items[:max_results] if max_results is not None else items
 
 
+@access.data_operation(KEY, "Update")
 def set_attributes(home: Home, vault_name: str, name: str, version: str | None = None, *,
                    enabled: bool | None = None, expires: datetime | None = None,
                    not_before: datetime | None = None, ops=None,
@@ -511,11 +517,13 @@ def set_attributes(home: Home, vault_name: str, name: str, version: str | None =
     return bundle(vault, record, chosen)
 
 
+@access.data_operation(KEY, "Delete")
 def delete_key(home: Home, vault_name: str, name: str) -> dict:
     vault = DataPlaneVault(home, vault_name)
     return deleted_bundle(vault, vault.soft_delete(KEY, name))
 
 
+@access.data_operation(KEY, "ListDeleted")
 def list_deleted_keys(home: Home, vault_name: str,
                       max_results: int | None = None) -> list[dict]:
     vault = DataPlaneVault(home, vault_name)
@@ -525,21 +533,25 @@ def list_deleted_keys(home: Home, vault_name: str,
     return items[:max_results] if max_results is not None else items
 
 
+@access.data_operation(KEY, "GetDeleted")
 def show_deleted_key(home: Home, vault_name: str, name: str) -> dict:
     vault = DataPlaneVault(home, vault_name)
     return deleted_bundle(vault, vault.deleted(KEY, name))
 
 
+@access.data_operation(KEY, "Recover")
 def recover_key(home: Home, vault_name: str, name: str) -> dict:
     vault = DataPlaneVault(home, vault_name)
     record = vault.recover(KEY, name)
     return bundle(vault, record, record["versions"][-1])
 
 
+@access.data_operation(KEY, "Purge")
 def purge_key(home: Home, vault_name: str, name: str) -> None:
     DataPlaneVault(home, vault_name).purge(KEY, name)
 
 
+@access.data_operation(KEY, "Rotate")
 def rotate_key(home: Home, vault_name: str, name: str) -> dict:
     """A new version now, like the latest one; the policy's expiryTime sets its expiry."""
     vault = DataPlaneVault(home, vault_name)
@@ -552,6 +564,7 @@ def rotate_key(home: Home, vault_name: str, name: str) -> dict:
     return bundle(vault, record, version)
 
 
+@access.data_operation(KEY, "Get")
 def public_key_bytes(home: Home, vault_name: str, name: str, version: str | None,
                      encoding: str) -> bytes:
     """The public key of one version as PEM or DER (SubjectPublicKeyInfo); never the private."""
@@ -581,6 +594,7 @@ def _policy_view(vault: DataPlaneVault, record: dict) -> dict:
     }
 
 
+@access.data_operation(KEY, "GetRotationPolicy")
 def show_rotation_policy(home: Home, vault_name: str, name: str) -> dict:
     vault = DataPlaneVault(home, vault_name)
     return _policy_view(vault, _active(vault, name, show=True))
@@ -642,6 +656,7 @@ def _check_policy_limits(actions: list[dict], expiry: str | None) -> None:
                 "expiryTime.")
 
 
+@access.data_operation(KEY, "SetRotationPolicy")
 def update_rotation_policy(home: Home, vault_name: str, name: str, policy: dict) -> dict:
     actions, expiry = normalise_policy(policy)
     vault = DataPlaneVault(home, vault_name)
@@ -726,6 +741,7 @@ def _aes_cbc(key: bytes, iv: bytes | None, data: bytes, *, encrypt: bool, pad: b
     return plain
 
 
+@access.data_operation(KEY, "Encrypt")
 def encrypt(home: Home, vault_name: str, name: str, version: str | None, algorithm: str,
             plaintext: bytes, *, iv: bytes | None = None, aad: bytes | None = None) -> dict:
     vault, record, chosen = _usable(home, vault_name, name, version, "encrypt")
@@ -755,6 +771,7 @@ def encrypt(home: Home, vault_name: str, name: str, version: str | None, algorit
             "result": _b64(result), "tag": tag.hex() if tag else None}
 
 
+@access.data_operation(KEY, "Decrypt")
 def decrypt(home: Home, vault_name: str, name: str, version: str | None, algorithm: str,
             ciphertext: bytes, *, iv: bytes | None = None, tag: bytes | None = None,
             aad: bytes | None = None) -> tuple[dict, bytes]:
@@ -808,6 +825,7 @@ def _sign_scheme(spec: tuple):
     return padding.PKCS1v15(), prehashed
 
 
+@access.data_operation(KEY, "Sign")
 def sign(home: Home, vault_name: str, name: str, version: str | None, algorithm: str,
          digest: bytes) -> dict:
     """Sign a digest; EC signatures are JWS-style R||S, as Key Vault returns them."""
@@ -828,6 +846,7 @@ def sign(home: Home, vault_name: str, name: str, version: str | None, algorithm:
             "signature": _b64(signature)}
 
 
+@access.data_operation(KEY, "Verify")
 def verify(home: Home, vault_name: str, name: str, version: str | None, algorithm: str,
            digest: bytes, signature: bytes) -> dict:
     from cryptography.exceptions import InvalidSignature
@@ -856,6 +875,7 @@ def verify(home: Home, vault_name: str, name: str, version: str | None, algorith
 
 
 # --- backup and restore -----------------------------------------------------------------
+@access.data_operation(KEY, "Backup")
 def backup_key(home: Home, vault_name: str, name: str) -> bytes:
     """One blob with every version and the rotation policy; key material sealed inside."""
     from kvcli.core import backup
@@ -874,6 +894,7 @@ def backup_key(home: Home, vault_name: str, name: str) -> bytes:
                                        "rotationPolicy": record.get("rotationPolicy")})
 
 
+@access.data_operation(KEY, "Restore")
 def restore_key(home: Home, vault_name: str, blob: bytes) -> dict:
     """Recreate the key with its versions, ids and policy, rewritten to the target vault."""
     from kvcli.core import backup

@@ -15,8 +15,10 @@ READS = {"Get", "List", "ListVersions", "ListDeleted", "GetDeleted"}
 KEY_OPS = READS | {"Create", "Import", "Update", "Rotate", "Delete", "Recover", "Purge", "Backup",
                    "Restore", "Encrypt", "Decrypt", "Sign", "Verify", "WrapKey", "UnwrapKey",
                    "Release", "GetRotationPolicy", "SetRotationPolicy"}
-CERT_OPS = READS | {"Create", "Import", "Update", "Delete", "Recover", "Purge", "Backup",
-                    "Restore"}
+CERT_READS = READS | {"GetPending", "GetContacts"}
+CERT_OPS = CERT_READS | {"Create", "Import", "Update", "Delete", "Recover", "Purge", "Backup",
+                         "Restore", "DeletePending", "Merge", "GetIssuer", "ListIssuers",
+                         "SetIssuer", "DeleteIssuer", "SetContacts"}
 EXPECTED = {
     "keys": {
         "Key Vault Administrator": KEY_OPS,
@@ -30,8 +32,9 @@ EXPECTED = {
     "certificates": {
         "Key Vault Administrator": CERT_OPS,
         "Key Vault Certificates Officer": CERT_OPS,
-        "Key Vault Certificate User": READS,
-        "Key Vault Reader": READS,
+        "Key Vault Certificate User": CERT_READS,
+        # `vaults/*/read` also covers the issuers (certificatecas/read).
+        "Key Vault Reader": CERT_READS | {"GetIssuer", "ListIssuers"},
     },
 }
 
