@@ -39,7 +39,9 @@ COMMAND_TREE = {
     "config": GroupSpec("kvcli.cli.config", "Manage kvcli configuration."),
     "group": GroupSpec("kvcli.cli.group", "Manage resource groups."),
     "keyvault": GroupSpec("kvcli.cli.vault", "Manage KeyVault keys, secrets, and certificates.",
-                          {"secret": GroupSpec("kvcli.cli.secret", "Manage secrets.")}),
+                          {"network-rule": GroupSpec("kvcli.cli.network_rule",
+                                                     "Manage vault network ACLs."),
+                           "secret": GroupSpec("kvcli.cli.secret", "Manage secrets.")}),
 }
 ROOT_HELP = "kvcli: a local, offline twin of `az keyvault`."
 
