@@ -23,7 +23,7 @@ class GroupSpec(NamedTuple):
     """A command group: the module declaring its commands (imported only when one of them
     is needed), its help, and its sub-groups."""
 
-    module: str | None
+    module: str
     help: str
     children: dict[str, "GroupSpec"] = {}  # never mutated
 
@@ -44,6 +44,7 @@ COMMAND_TREE = {
                            "secret": GroupSpec("kvcli.cli.secret", "Manage secrets.")}),
 }
 ROOT_HELP = "kvcli: a local, offline twin of `az keyvault`."
+# The root's own commands (`kvcli version`) are declared in kvcli.cli.root.
 
 
 class LazyGroup(TyperGroup):
@@ -54,11 +55,9 @@ class LazyGroup(TyperGroup):
     declaration, on first use.
     """
 
-    spec = GroupSpec(None, ROOT_HELP, COMMAND_TREE)
+    spec = GroupSpec("kvcli.cli.root", ROOT_HELP, COMMAND_TREE)
 
     def _declared(self) -> list:
-        if self.spec.module is None:
-            return []
         return import_module(self.spec.module).app.registered_commands
 
     def list_commands(self, ctx: Any) -> list[str]:
