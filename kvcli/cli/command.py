@@ -14,7 +14,7 @@ from typing import Annotated, Any, Callable, Optional
 import typer
 from typer.core import TyperCommand
 
-from kvcli.cli import console
+from kvcli.cli import completers, console
 from kvcli.errors import KvError, UsageError
 
 GLOBAL_PANEL = "Global Arguments"
@@ -50,6 +50,7 @@ def _global_parameters() -> list[inspect.Parameter]:
     return [
         opt("output", Annotated[Optional[str], typer.Option(
             "--output", "-o", metavar="FORMAT", rich_help_panel=GLOBAL_PANEL,
+            autocompletion=completers.output_formats,
             help="Output format. Allowed values: json, jsonc, none, table, tsv, yaml, yamlc. "
                  "Default: json.")]),
         opt("query", Annotated[Optional[str], typer.Option(

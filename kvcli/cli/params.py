@@ -37,12 +37,20 @@ def _option_name(param: Any) -> str:
 
 
 class AzChoice(ParamType):
-    """A case-insensitive enumeration, returned in its canonical spelling."""
+    """A case-insensitive enumeration, returned in its canonical spelling; the shell
+    completes its values (so bash never falls back to file names there)."""
 
     name = "choice"
 
     def __init__(self, choices: tuple[str, ...]) -> None:
         self.choices = choices
+
+    def shell_complete(self, ctx: Any, param: Any, incomplete: str) -> list:
+        from typer._click.shell_completion import CompletionItem
+
+        prefix = (incomplete or "").lower()
+        return [CompletionItem(choice) for choice in self.choices
+                if choice.lower().startswith(prefix)]
 
     def convert(self, value: Any, param: Any, ctx: Any) -> Any:
         if value is None:
@@ -212,7 +220,8 @@ OptionalVaultName = Annotated[Optional[str], typer.Option(
     help="Name of the Vault.")]
 # `--vault-name` outside the Id Arguments (e.g. `keyvault backup-all`).
 RequiredVaultNameOption = defaulted(str, "--vault-name", key="vault", required=True,
-                                    metavar="NAME", autocompletion=completers.vault_names,
+                                    metavar="NAME",
+                                    autocompletion=completers.active_vault_names,
                                     help=VAULT_HELP + " Required unless configured.")
 NoWait = Annotated[bool, typer.Option(
     "--no-wait", help="Do not wait for the long-running operation to finish.")]
