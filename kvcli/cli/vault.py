@@ -387,7 +387,8 @@ def _stepper(progress):
 
 
 @command(app, "backup-all", help="[kvcli extension] Back up every object of a vault: one "
-         "encrypted blob per object plus a manifest, in a directory.",
+         "encrypted blob per object plus a manifest, in a directory. Soft-deleted objects "
+         "cannot be backed up (as in Key Vault); a warning names them.",
          examples=("Back up a whole vault:\n"
                    "    kvcli keyvault backup-all --vault-name MyVault --dir ./myvault-backup",))
 def backup_all(vault_name: RequiredVaultNameOption, dir: BackupDir):
@@ -399,7 +400,8 @@ def backup_all(vault_name: RequiredVaultNameOption, dir: BackupDir):
     directory = Path(dir)
     ensure_dir(directory)
     with _progress("Backing up") as progress:
-        return vault_backup.backup_all(open_home(), vault_name, directory, _stepper(progress))
+        return vault_backup.backup_all(open_home(), vault_name, directory, _stepper(progress),
+                                       warn=console.warning)
 
 
 @command(app, "restore-all", help="[kvcli extension] Restore every object of a backup-all "

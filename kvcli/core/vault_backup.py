@@ -24,6 +24,7 @@ MANIFEST_FORMAT = 1
 @dataclass(frozen=True)
 class BackupKind:
     names: Callable[[Home, str], list[str]]
+    deleted_names: Callable[[Home, str], list[str]]
     backup: Callable[[Home, str, str], bytes]
     restore: Callable[[Home, str, bytes], dict]
 
@@ -35,21 +36,33 @@ def _secret_kind() -> BackupKind:
         return [item["name"] for item in secrets.list_secrets(home, vault_name,
                                                               include_managed=True)]
 
-    return BackupKind(names, secrets.backup_secret, secrets.restore_secret)
+    def deleted_names(home: Home, vault_name: str) -> list[str]:
+        return [item["name"] for item in secrets.list_deleted_secrets(home, vault_name)]
+
+    return BackupKind(names, deleted_names, secrets.backup_secret, secrets.restore_secret)
 
 
 KINDS: dict[str, Callable[[], BackupKind]] = {"secret": _secret_kind}
 
 
 def backup_all(home: Home, vault_name: str, directory: Path,
-               on_object: Callable[[str, str], None] | None = None) -> dict:
-    """Write every active object's blob and the manifest; returns the manifest."""
+               on_object: Callable[[str, str], None] | None = None,
+               warn: Callable[[str], None] = lambda message: None) -> dict:
+    """Write every active object's blob and the manifest; returns the manifest.
+
+    Key Vault refuses to back up a soft-deleted object, so those are named in a warning
+    rather than left out silently."""
     from kvcli.core.objects import DataPlaneVault
 
     vault = DataPlaneVault(home, vault_name)
     kinds = {kind: make() for kind, make in KINDS.items()}
     plan = [(kind, name) for kind, handler in kinds.items()
             for name in handler.names(home, vault.name)]
+    skipped = [f"{kind} {name}" for kind, handler in kinds.items()
+               for name in handler.deleted_names(home, vault.name)]
+    if skipped:
+        warn(f"{len(skipped)} soft-deleted object(s) not backed up (Key Vault cannot back up "
+             f"a deleted object; recover it first): {', '.join(skipped)}")
     entries = []
     for kind, name in plan:
         if on_object:
