@@ -60,8 +60,16 @@ class LazyGroup(TyperGroup):
     def _declared(self) -> list:
         return import_module(self.spec.module).app.registered_commands
 
+    def _children(self) -> dict[str, "GroupSpec"]:
+        """The sub-groups whose module is installed: a group declared in the tree but not
+        built (yet) is neither listed in help nor run."""
+        from importlib.util import find_spec
+
+        return {name: spec for name, spec in self.spec.children.items()
+                if find_spec(spec.module) is not None}
+
     def list_commands(self, ctx: Any) -> list[str]:
-        return sorted({*self.commands, *self.spec.children,
+        return sorted({*self.commands, *self._children(),
                        *(info.name for info in self._declared())})
 
     def get_command(self, ctx: Any, name: str) -> Any:
@@ -72,8 +80,9 @@ class LazyGroup(TyperGroup):
         return self.commands.get(name)
 
     def _build(self, name: str) -> Any:
-        if name in self.spec.children:
-            return group_from_spec(self.spec.children[name], name)
+        children = self._children()
+        if name in children:
+            return group_from_spec(children[name], name)
         for info in self._declared():
             if info.name == name:
                 from kvcli.cli.command import prepare

@@ -82,3 +82,20 @@ def test_help_shows_the_policy_panel(kv):
     text = kv("keyvault", "create", "--help").stdout
     assert "Global Policy Arguments:" in text
     assert text.index("Global Policy Arguments:") < text.index("Global Arguments:")
+
+
+def test_help_lists_only_groups_that_exist(kv, monkeypatch):
+    from kvcli.cli.app import COMMAND_TREE, GroupSpec
+
+    keyvault = COMMAND_TREE["keyvault"]
+    children = {**keyvault.children, "region": GroupSpec("kvcli.cli.not_built_yet", "Regions.")}
+    monkeypatch.setitem(COMMAND_TREE, "keyvault", keyvault._replace(children=children))
+    listed = kv("keyvault", "--help").stdout
+    assert "network-rule" in listed and "region" not in listed
+    missing = kv("keyvault", "region", "list")
+    assert missing.exit_code == 2
+    assert missing.stderr.startswith("ERROR: 'region' is misspelled or not recognized by the "
+                                     "system.")
+    unknown = kv("keyvault", "private-endpoint-connection", "list")
+    assert unknown.stderr.startswith("ERROR: 'private-endpoint-connection' is misspelled or not "
+                                     "recognized by the system.")
