@@ -8,7 +8,7 @@ import shutil
 import uuid
 from typing import Callable
 
-from kvcli.core import lifecycle, messages, network_rules
+from kvcli.core import lifecycle, messages
 from kvcli.core.groups import load_group
 from kvcli.core.lifecycle import State
 from kvcli.core.locations import resolve_location
@@ -189,6 +189,7 @@ def create_vault(home: Home, *, name: str, resource_group: str, location: str | 
 
     `network_acls` (from `network_rules.from_create_arguments`) wins over bypass and
     default_action, as in az."""
+    from kvcli.core import network_rules
     group = load_group(home, resource_group)
     location = resolve_location(location) if location else group["location"]
     validate_vault_name(name)
