@@ -15,7 +15,8 @@ from kvcli.cli.app import new_app
 from kvcli.cli.command import command
 from kvcli.cli.context import open_home
 from kvcli.cli.params import (WORDS, NoWait, ResourceGroup, VaultName, WaitCreated, WaitCustom,
-                              WaitDeleted, WaitExists, WaitInterval, WaitTimeout, WaitUpdated)
+                              WaitDeleted, WaitExists, WaitInterval, WaitTimeout, WaitUpdated,
+                              last_occurrence)
 
 app = new_app()
 
@@ -31,40 +32,13 @@ VnetName = Annotated[Optional[str], typer.Option("--vnet-name", metavar="NAME",
                                                  help="Name of a virtual network.")]
 
 
-def _rules():
+def _change(name: str, resource_group: str | None, ip_address: list | None,
+            subnet: str | None, vnet_name: str | None, *, remove: bool = False) -> dict:
     from kvcli.core import network_rules
 
-    return network_rules
-
-
-def _group_of(name: str, resource_group: str | None) -> str:
-    """az's validator finds the vault's group when -g is omitted."""
-    from kvcli.core import vaults
-
-    if resource_group is not None:
-        return resource_group
-    return vaults.active_vault(open_home(), name)["resourceGroup"]
-
-
-def _change(name: str, resource_group: str | None, ip_address, subnet, vnet_name, edit):
-    from kvcli.core import vaults
-
-    resource_group = _group_of(name, resource_group)
-    addresses = list(ip_address[-1]) if ip_address else []
-    _rules().check_distinct(addresses)
-    if subnet or vnet_name:
-        subnet = _rules().subnet_id(open_home().subscription_id, resource_group, subnet or "",
-                                    vnet_name)
-
-    def change(document: dict) -> bool:
-        properties = document["properties"]
-        new = edit(properties.get("networkAcls"), addresses, subnet)
-        if new is None:
-            return False
-        properties["networkAcls"] = new
-        return True
-
-    return vaults.modify_vault(open_home(), name, resource_group, change)
+    return network_rules.change_vault_rules(
+        open_home(), name, resource_group, ip_addresses=last_occurrence(ip_address),
+        subnet=subnet, vnet_name=vnet_name, remove=remove, warn=console.warning)
 
 
 @command(app, "add", help="Add a network rule to the network ACLs for a Key Vault." + OFFLINE_NOTE,
@@ -76,9 +50,7 @@ def _change(name: str, resource_group: str | None, ip_address, subnet, vnet_name
                    "--vnet-name MyVnet --subnet MySubnet"))
 def add_rule(name: VaultName, resource_group: ResourceGroup = None, ip_address: IpAddress = None,
              subnet: Subnet = None, vnet_name: VnetName = None, no_wait: NoWait = False):
-    result = _change(name, resource_group, ip_address, subnet, vnet_name,
-                     lambda acls, addresses, subnet_id: _rules().add_rules(
-                         acls, addresses, subnet_id, console.warning))
+    result = _change(name, resource_group, ip_address, subnet, vnet_name)
     return None if no_wait else result
 
 
@@ -90,8 +62,7 @@ def add_rule(name: VaultName, resource_group: ResourceGroup = None, ip_address: 
 def remove_rule(name: VaultName, resource_group: ResourceGroup = None,
                 ip_address: IpAddress = None, subnet: Subnet = None, vnet_name: VnetName = None,
                 no_wait: NoWait = False):
-    result = _change(name, resource_group, ip_address, subnet, vnet_name,
-                     _rules().remove_rules)
+    result = _change(name, resource_group, ip_address, subnet, vnet_name, remove=True)
     return None if no_wait else result
 
 

@@ -118,6 +118,11 @@ class AzWords(ParamType):
         return [word for word in str(value).split(MULTI_VALUE_SEPARATOR) if word]
 
 
+def last_occurrence(occurrences: list[list[str]] | None) -> list[str]:
+    """A nargs='*' option given several times: argparse keeps the last occurrence's words."""
+    return list(occurrences[-1]) if occurrences else []
+
+
 class AzOrderedWords(ParamType):
     """One occurrence of a generic update option: (its position, its words)."""
 

@@ -17,7 +17,7 @@ from kvcli.cli.params import (INT, WORDS, AddProperties, ForceString, Location, 
                               RequiredVaultNameOption, ResourceGroup, SetProperties, Tags,
                               VaultName, WaitCreated, WaitCustom, WaitDeleted, WaitExists,
                               WaitInterval, WaitTimeout, WaitUpdated, choice,
-                              generic_operations, tristate)
+                              generic_operations, last_occurrence, tristate)
 
 app = new_app()
 
@@ -157,7 +157,7 @@ def create_vault(
         acls = network_rules.from_create_arguments(
             open_home().subscription_id, resource_group,
             _json_argument(network_acls) if network_acls else None,
-            _flatten(network_acls_ips), _flatten(network_acls_vnets), bypass, default_action)
+            last_occurrence(network_acls_ips), last_occurrence(network_acls_vnets), bypass, default_action)
     with _validator_lookup("ResourceGroupNotFound", applies=location is None):
         result = _vaults().create_vault(
             open_home(), name=name, resource_group=resource_group, location=location,
@@ -172,11 +172,6 @@ def create_vault(
             public_network_access=public_network_access, default_action=default_action,
             bypass=bypass, network_acls=acls)
     return None if no_wait else result
-
-
-def _flatten(occurrences: list[list[str]] | None) -> list[str]:
-    """A nargs='*' option given several times: az keeps the last occurrence's words."""
-    return list(occurrences[-1]) if occurrences else []
 
 
 def _json_argument(value: str):

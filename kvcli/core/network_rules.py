@@ -16,6 +16,7 @@ from typing import Any, Callable
 
 from kvcli.core import messages
 from kvcli.errors import KvError
+from kvcli.store.home import Home
 
 BYPASS_VALUES = ("AzureServices", "None")
 DEFAULT_ACTIONS = ("Allow", "Deny")
@@ -79,10 +80,11 @@ def from_create_arguments(subscription_id: str, resource_group: str, acls_json: 
     """az's `_parse_network_acls` for `create --network-acls/-ips/-vnets`."""
     if acls_json is None:
         acls_json = {}
-    if not isinstance(acls_json, dict):
-        raise KvError("--network-acls must be a JSON object: "
-                      '{"ip": [<ip1>, <ip2>...], "vnet": [<vnet_name_1>/<subnet_name_1>, '
-                      "<subnet_id2>...]}")
+    shape = ('--network-acls must be a JSON object: {"ip": [<ip1>, <ip2>...], "vnet": '
+             "[<vnet_name_1>/<subnet_name_1>, <subnet_id2>...]}")
+    if not isinstance(acls_json, dict) or not all(
+            isinstance(acls_json.get(key) or [], list) for key in ("ip", "vnet")):
+        raise KvError(shape)
     ip_list = list(acls_json.get("ip") or [])
     vnet_list = list(acls_json.get("vnet") or [])
     ip_list += [ip for ip in ips if ip not in ip_list]
@@ -209,3 +211,30 @@ def remove_rules(acls: dict | None, ip_addresses: list[str], subnet: str | None)
     if not changed:
         return None
     return {**acls, "ipRules": ip_rules, "virtualNetworkRules": vnet_rules}
+
+
+def change_vault_rules(home: Home, vault_name: str, resource_group: str | None, *,
+                       ip_addresses: list[str], subnet: str | None, vnet_name: str | None,
+                       remove: bool = False,
+                       warn: Callable[[str], None] = lambda message: None) -> dict:
+    """`network-rule add|remove`: az's validators (the vault's group, distinct addresses, a
+    subnet id), then one read-change-write of the vault; unchanged rules are not written."""
+    from kvcli.core import vaults
+
+    if resource_group is None:
+        resource_group = vaults.active_vault(home, vault_name)["resourceGroup"]
+    check_distinct(ip_addresses)
+    if subnet or vnet_name:
+        subnet = subnet_id(home.subscription_id, resource_group, subnet or "", vnet_name)
+
+    def change(document: dict) -> bool:
+        properties = document["properties"]
+        acls = properties.get("networkAcls")
+        new = (remove_rules(acls, ip_addresses, subnet) if remove
+               else add_rules(acls, ip_addresses, subnet, warn))
+        if new is None:
+            return False
+        properties["networkAcls"] = new
+        return True
+
+    return vaults.modify_vault(home, vault_name, resource_group, change)

@@ -110,3 +110,14 @@ def test_update_flags_and_no_wait(kv, vault):
                "--no-wait")
     assert quiet.exit_code == 0 and quiet.stdout == ""
     assert acls(kv, vault)["ipRules"] == [{"value": "2.2.2.2/32"}]
+
+
+def test_network_acls_must_be_an_object_of_lists(kv, rg):
+    for text in ('["1.2.3.4"]', '{"ip": "1.2.3.4"}'):
+        result = kv("keyvault", "create", "-n", "shapevault", "-g", rg, "--network-acls", text)
+        assert result.exit_code == 1
+        assert result.stderr.startswith("ERROR: --network-acls must be a JSON object")
+    missing = kv("keyvault", "create", "-n", "shapevault", "-g", rg, "--network-acls",
+                 "@/nonexistent/acls.json")
+    assert missing.stderr == ("ERROR: [Errno 2] No such file or directory: "
+                              "'/nonexistent/acls.json'\n")
