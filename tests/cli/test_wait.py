@@ -53,3 +53,14 @@ def test_bad_custom_query_and_network_rule_wait(kv, vault, no_sleep):
     assert bad.stderr.startswith("ERROR: Invalid jmespath query supplied for `--query`: ")
     rules = kv("keyvault", "network-rule", "wait", "-n", vault, "--updated")
     assert (rules.exit_code, rules.stdout) == (0, "")
+
+
+def test_group_wait(kv, rg, no_sleep):
+    assert kv("group", "wait", "-n", rg, "--created").exit_code == 0
+    assert kv("group", "wait", "-n", "nosuch", "--deleted").stdout == ""
+    pending = kv("group", "wait", "-n", "nosuch", "--exists", "--interval", "10",
+                 "--timeout", "30")
+    assert (pending.exit_code, pending.stdout, no_sleep) == (0, "{}\n", [10, 10, 10])
+    missing = kv("group", "wait", "-n", "nosuch", "--updated")
+    assert missing.exit_code == 3
+    assert "(ResourceGroupNotFound)" in missing.stderr
