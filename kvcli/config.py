@@ -31,6 +31,7 @@ BOOLEAN_WORDS = ("1", "0", "true", "false", "yes", "no", "on", "off")
 TRUE_WORDS = ("1", "true", "yes", "on")
 
 _cache: dict[str, tuple[tuple[int, int, int], dict]] = {}
+MAX_CONFIG_BYTES = 1024 * 1024
 
 
 def config_file(home: Path | None = None) -> Path:
@@ -53,13 +54,13 @@ def _load(path: Path) -> dict:
 
     from kvcli.errors import StateError
 
-    try:
-        with open(path, "rb") as handle:
-            document = tomllib.load(handle)
-    except FileNotFoundError:
+    from kvcli.store.files import read_state
+
+    raw = read_state(path.parent, path, MAX_CONFIG_BYTES)
+    if raw is None:
         return {}
-    except OSError as exc:
-        raise StateError(f"Cannot read the config file '{path}': {exc.strerror}.") from exc
+    try:
+        document = tomllib.loads(raw.decode())
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise StateError(f"The config file '{path}' is damaged and cannot be read ({exc}). "
                          "Repair it, or remove it to return to the defaults.") from exc
@@ -156,7 +157,7 @@ def _write(home: Path, change) -> None:
 
     from kvcli.store import files, lock, paths
 
-    files.ensure_dir(home)
+    files.ensure_root(home)
     with lock.exclusive(paths.lock_file(home)):
         path = config_file(home)
         _cache.pop(str(path), None)
@@ -164,7 +165,7 @@ def _write(home: Path, change) -> None:
                     if isinstance(table, dict)}
         change(document)
         document = {section: table for section, table in sorted(document.items()) if table}
-        files.write_bytes_atomic(path, tomli_w.dumps(document).encode())
+        files.write_state(home, path, tomli_w.dumps(document).encode())
         _cache.pop(str(path), None)
 
 

@@ -182,6 +182,13 @@ def main(args: list[str] | None = None, prog_name: str = "kvcli") -> None:
         code = ExitCode.OK
     except KeyboardInterrupt:
         code = ExitCode.ERROR
+    except OSError as error:
+        # A file or directory the OS refused (a directory given as a file, a full disk):
+        # az's own `[Errno N] text: 'path'` line, never a traceback.
+        from kvcli.errors import file_error
+
+        _print_error(file_error(error, error.filename or ""))
+        code = ExitCode.ERROR
     except Exception as error:  # noqa: BLE001 - the last line of defence
         if debug:
             import traceback

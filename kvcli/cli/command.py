@@ -98,7 +98,7 @@ def _resolve_output(explicit: str | None) -> str:
 
     from kvcli import config
 
-    value = explicit or config.effective("core", "output") or "json"
+    value = explicit if explicit is not None else (config.effective("core", "output") or "json")
     value = value.lower()
     if value not in OUTPUT_FORMATS:
         path = command_path()

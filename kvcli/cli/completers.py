@@ -12,21 +12,18 @@ or the configured default). Enumerations complete through their type (params.AzC
 
 from __future__ import annotations
 
-import json
-import os
-
 
 def _names(subdirectory: str, suffix: str = "") -> list[str]:
     try:
+        from kvcli.store.files import entries as list_entries
         from kvcli.store.paths import home_dir
 
-        entries = os.listdir(home_dir() / subdirectory)
+        root = home_dir()
+        entries = list_entries(root, root / subdirectory)
     except Exception:  # noqa: BLE001 - no home yet, unreadable home: nothing to offer
         return []
     names = []
     for entry in entries:
-        if entry.startswith("."):
-            continue
         if suffix:
             if not entry.endswith(suffix):
                 continue
@@ -48,26 +45,29 @@ def _wants_deleted(ctx) -> bool:
     return getattr(ctx, "info_name", None) in DELETED_COMMANDS
 
 
-def _record(path) -> dict:
-    """A stored record, or {} when it cannot be read (a damaged record is not offered)."""
-    try:
-        with open(path, encoding="utf-8") as handle:
-            record = json.load(handle)
-    except Exception:  # noqa: BLE001
-        return {}
-    return record if isinstance(record, dict) else {}
+def _in_state(record: object, deleted: bool) -> bool:
+    return (isinstance(record, dict) and isinstance(record.get("name"), str)
+            and bool(record.get("deleted")) is deleted)
 
 
 def _vault_names(deleted: bool) -> list[str]:
+    """Vault names in the wanted state, read through the store; a damaged record is skipped."""
     try:
+        from kvcli.store.files import read_json
         from kvcli.store.paths import home_dir, vault_file
 
         root = home_dir()
-    except Exception:  # noqa: BLE001
+    except Exception:  # noqa: BLE001 - no home yet: nothing to offer
         return []
-    records = (_record(vault_file(root, name)) for name in _names("vaults"))
-    return [record["name"] for record in records
-            if isinstance(record.get("name"), str) and bool(record.get("deleted")) is deleted]
+    names = []
+    for entry in _names("vaults"):
+        try:
+            record = read_json(root, vault_file(root, entry))
+        except Exception:  # noqa: BLE001
+            continue
+        if _in_state(record, deleted):
+            names.append(record["name"])
+    return names
 
 
 def vault_names(ctx, incomplete: str) -> list[str]:
@@ -88,20 +88,22 @@ def object_names(collection: str):
         vault = (getattr(ctx, "params", None) or {}).get("vault_name")
         if not vault:
             return []
+        wanted, names = _wants_deleted(ctx), []
         try:
+            from kvcli.store.files import parse_json, read_dir
             from kvcli.store.paths import home_dir, objects_dir
 
-            directory = objects_dir(home_dir(), vault, collection)
-            entries = sorted(os.listdir(directory))
-        except Exception:  # noqa: BLE001
+            root = home_dir()
+            directory = objects_dir(root, vault, collection)
+            for file_name, raw in read_dir(root, directory, ".json"):
+                try:
+                    record = parse_json(directory / file_name, raw)
+                except Exception:  # noqa: BLE001 - a damaged record is not offered
+                    continue
+                if _in_state(record, wanted):
+                    names.append(record["name"])
+        except Exception:  # noqa: BLE001 - no such vault, unreadable home
             return []
-        wanted, names = _wants_deleted(ctx), []
-        for entry in entries:
-            if entry.startswith(".") or not entry.endswith(".json"):
-                continue
-            record = _record(directory / entry)
-            if isinstance(record.get("name"), str) and bool(record.get("deleted")) is wanted:
-                names.append(record["name"])
         return _matching(names, incomplete)
 
     return complete

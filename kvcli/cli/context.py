@@ -4,14 +4,19 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from kvcli.store.home import Home
+from kvcli.store.home import FORMAT_VERSION, Home
 
 
 @lru_cache(maxsize=1)
 def _cached(root: str | None) -> Home:
     from pathlib import Path
 
-    return Home.open(Path(root) if root else None)
+    home = Home.open(Path(root) if root else None)
+    if home.format < FORMAT_VERSION:
+        from kvcli.core.upgrade import upgrade
+
+        upgrade(home)
+    return home
 
 
 def open_home() -> Home:

@@ -207,7 +207,8 @@ def render_man(app: Any = None) -> str:
         "Time is kvcli's own clock (see kvcli clock), so retention periods can be passed "
         "without waiting. One state home is one subscription; set KVCLI_HOME to use another."))
     add(".SH GLOBAL ARGUMENTS")
-    add(roff_escape("Accepted by every command, before or after the command name."))
+    add(roff_escape("Accepted by every command after its full name, anywhere among its own "
+                    "arguments; as in az, they are refused before the command name."))
     for term, text in global_options(app):
         add(".TP")
         add(_term(term))

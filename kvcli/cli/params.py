@@ -90,6 +90,20 @@ class AzInt(ParamType):
                              f"'{value}'") from None
 
 
+class AzMaxResults(AzInt):
+    """`--maxresults`: Key Vault's page size, 1..25, refused outside it as az does."""
+
+    def convert(self, value: Any, param: Any, ctx: Any) -> Any:
+        from kvcli.core import messages
+
+        number = super().convert(value, param, ctx)
+        if number is not None and number > MAX_PAGE_SIZE:
+            raise messages.max_results_out_of_range("less", MAX_PAGE_SIZE)
+        if number is not None and number < 1:
+            raise messages.max_results_out_of_range("greater", 1)
+        return number
+
+
 class AzTags(ParamType):
     """`--tags a=b c=d` (space separated, as az takes them); `--tags ""` clears all tags."""
 
@@ -142,12 +156,17 @@ def choice(*values: str) -> AzChoice:
     return AzChoice(values)
 
 
+MAX_PAGE_SIZE = 25
 BOOL = AzBool()
 INT = AzInt()
 TAGS = AzTags()
 WORDS = AzWords()
 ORDERED_WORDS = AzOrderedWords()
 
+MaxResults = Annotated[Optional[int], typer.Option(
+    "--maxresults", click_type=AzMaxResults(), metavar="N",
+    help="Maximum number of results to return in a page. If not specified, the service will "
+         "return up to 25 results.")]
 Tags = Annotated[Optional[Any], typer.Option(
     "--tags", click_type=TAGS, metavar="TAGS",
     help='Space-separated tags: key[=value] [key[=value] ...]. Use "" to clear existing tags.')]

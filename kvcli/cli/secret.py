@@ -13,13 +13,16 @@ from kvcli.cli import console, idargs
 from kvcli.cli.app import new_app
 from kvcli.cli.command import command
 from kvcli.cli.context import open_home
-from kvcli.cli.params import INT, Tags, choice, tristate
+from kvcli.cli.params import MaxResults, Tags, choice, tristate
 from kvcli.errors import KvError, file_error
 
 app = new_app()
 
 TEXT_ENCODINGS = ("ascii", "utf-16be", "utf-16le", "utf-8")
 ENCODINGS = ("ascii", "base64", "hex", "utf-16be", "utf-16le", "utf-8")
+# The largest value file that can still hold a 25 KB value: UTF-16 text takes two bytes a
+# character, plus its byte-order mark. Anything larger is refused before it is read.
+MAX_VALUE_FILE_BYTES = 2 * 25 * 1024 + 2
 CONTENT_PANEL = "Content Source Arguments"
 DELETE_WARNING = (
     "Warning! If you have soft-delete protection enabled on this key vault, this secret will "
@@ -36,10 +39,6 @@ NotBefore = Annotated[Optional[str], typer.Option(
     "--not-before", metavar="DATETIME",
     help="Key not usable before the provided UTC datetime  (Y-m-d'T'H:M:S'Z'). Informational "
          "for secrets.")]
-MaxResults = Annotated[Optional[int], typer.Option(
-    "--maxresults", click_type=INT, metavar="N",
-    help="Maximum number of results to return in a page. If not specified, the service will "
-         "return up to 25 results.")]
 
 
 def _secrets():
@@ -66,22 +65,25 @@ def _deleted_table(rows):
 
 
 def _read_value_file(path: str, encoding: str) -> str:
-    """az's `--file` rules: text encodings read text, base64/hex read and encode bytes."""
-    try:
-        if encoding in TEXT_ENCODINGS:
-            with open(path) as handle:
-                content = handle.read()
-            content.encode(encoding)
-            return content
-        with open(path, "rb") as handle:
-            raw = handle.read()
-    except OSError as error:
-        raise file_error(error, path) from None
-    except (UnicodeDecodeError, UnicodeEncodeError):
-        raise KvError(f"Unable to decode file '{path}' with '{encoding}' encoding.") from None
+    """az's `--file` rules: text encodings read text (the platform's codec, universal
+    newlines, as `open()` does), base64/hex read and encode bytes. Only so much is read as
+    could still make a value Key Vault accepts."""
+    import io
+
+    from kvcli.core.secrets import MAX_VALUE_BYTES
+    from kvcli.store.files import read_input
+
+    raw = read_input(path, MAX_VALUE_FILE_BYTES, "secret file")
     if encoding == "base64":
         return base64.b64encode(raw).decode()
-    return binascii.hexlify(raw).decode()
+    if encoding == "hex":
+        return binascii.hexlify(raw).decode()
+    try:
+        content = io.TextIOWrapper(io.BytesIO(raw)).read()
+        content.encode(encoding)
+    except (UnicodeDecodeError, UnicodeEncodeError):
+        raise KvError(f"Unable to decode file '{path}' with '{encoding}' encoding.") from None
+    return content
 
 
 @command(app, "set", help="Create a secret (if one doesn't exist) or update a secret in a "
@@ -258,7 +260,7 @@ def download(file: Annotated[str, typer.Option("--file", "-f", metavar="PATH",
 
 def _write_download(path: str, value: str, encoding: str) -> None:
     """Text encodings write text; base64/hex are decoded back to bytes. Nothing partial stays."""
-    from kvcli.store.files import write_bytes_atomic
+    from kvcli.store.files import write_user_file
 
     try:
         if encoding in TEXT_ENCODINGS:
@@ -272,7 +274,7 @@ def _write_download(path: str, value: str, encoding: str) -> None:
                       f"{error}") from None
     from pathlib import Path
 
-    write_bytes_atomic(Path(path), data)
+    write_user_file(Path(path), data)
 
 
 @command(app, "backup", help="Backs up the specified secret: every version, its attributes "
@@ -286,11 +288,11 @@ def backup(file: Annotated[str, typer.Option("--file", "-f", metavar="PATH",
            id: idargs.Id = None, vault_name: idargs.VaultName = None, name: SecretName = None):
     from pathlib import Path
 
-    from kvcli.store.files import write_bytes_atomic
+    from kvcli.store.files import write_user_file
 
     target = idargs.resolve(id, vault_name, name)
     blob = _secrets().backup_secret(open_home(), target.vault_name, target.name)
-    write_bytes_atomic(Path(file), blob)
+    write_user_file(Path(file), blob)
 
 
 @command(app, "restore", help="Restores a backed up secret to a vault, with its original "

@@ -71,6 +71,7 @@ NetworkAclsVnets = Annotated[Optional[list[str]], typer.Option(
 DeletedLocation = Annotated[Optional[str], typer.Option(
     "--location", "-l", metavar="LOCATION", autocompletion=location_names,
     help="Location of the deleted vault. Found by name when omitted.")]
+MAX_JSON_FILE_BYTES = 1024 * 1024
 JSON_QUOTING_HINT = ("The provided JSON string may have been parsed by the shell. See "
                      "https://learn.microsoft.com/cli/azure/use-azure-cli-successfully-quoting"
                      "#json-strings")
@@ -175,21 +176,16 @@ def create_vault(
 
 
 def _json_argument(value: str):
-    """az's `validate_file_or_dict`: a JSON file's path (or `@path`), else JSON text.
-
-    The one place this module reads a file the user names."""
+    """az's `validate_file_or_dict`: a JSON file's path (or `@path`), else JSON text."""
     import json
     import os
 
-    from kvcli.errors import KvError, file_error
+    from kvcli.errors import KvError
+    from kvcli.store.files import read_input
 
     path = value[1:] if value.startswith("@") else os.path.expanduser(value)
     if value.startswith("@") or os.path.exists(path):
-        try:
-            with open(path, encoding="utf-8-sig") as handle:
-                value = handle.read()
-        except OSError as error:
-            raise file_error(error, path) from None
+        value = read_input(path, MAX_JSON_FILE_BYTES, "JSON file").decode("utf-8-sig", "replace")
     try:
         return json.loads(value)
     except ValueError as problem:
@@ -390,10 +386,13 @@ def backup_all(vault_name: RequiredVaultNameOption, dir: BackupDir):
     from pathlib import Path
 
     from kvcli.core import vault_backup
-    from kvcli.store.files import ensure_dir
+    from kvcli.errors import file_error
 
     directory = Path(dir)
-    ensure_dir(directory)
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise file_error(error, directory) from None
     with _progress("Backing up") as progress:
         return vault_backup.backup_all(open_home(), vault_name, directory, _stepper(progress),
                                        warn=console.warning)

@@ -17,9 +17,9 @@ import json
 import os
 import struct
 
-from kvcli.errors import ServiceError
-from kvcli.core.timeutil import to_stamp
 from kvcli.core.clock import home_now
+from kvcli.core.timeutil import to_stamp
+from kvcli.errors import ServiceError
 
 MARKER = b"KVCLI-BACKUP\n"
 FORMAT_VERSION = 1
@@ -27,18 +27,18 @@ KEY_NAME = "backup.key"
 _LENGTH = struct.Struct(">I")
 _NONCE_BYTES = 12
 _MAX_HEADER = 64 * 1024
+# The largest blob kvcli reads. A blob holds every version of one object; 64 MiB is
+# about 2 000 versions of a 25 KB secret, far beyond what Key Vault itself backs up.
+MAX_BLOB_BYTES = 64 * 1024 * 1024
 _PREFIX = len(MARKER) + 1 + _LENGTH.size
 
 
 def read_blob_file(path: object) -> bytes:
-    """Read a backup file, failing with az's own text when it is missing or unreadable."""
-    from kvcli.errors import file_error
+    """Read a backup file, failing with az's own text when it is missing or unreadable, and
+    refusing one larger than any blob kvcli writes (MAX_BLOB_BYTES)."""
+    from kvcli.store.files import read_input
 
-    try:
-        with open(path, "rb") as handle:  # type: ignore[arg-type]
-            return handle.read()
-    except OSError as error:
-        raise file_error(error, path) from None
+    return read_input(path, MAX_BLOB_BYTES, "backup blob")
 
 
 def _corrupt(detail: str = "") -> ServiceError:

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import re
-
 from kvcli.core import messages
 from kvcli.core.locations import resolve_location
-from kvcli.store import files, paths
+from kvcli.core.tags import resource_tags
+from kvcli.store import paths, schema
 from kvcli.store.home import Home
-
-_GROUP_NAME = re.compile(r"^[-\w._()]{1,90}$")
 
 
 def group_view(home: Home, record: dict) -> dict:
@@ -25,15 +22,23 @@ def group_view(home: Home, record: dict) -> dict:
 
 
 def validate_group_name(name: str) -> None:
-    if not name or len(name) > 90 or name.endswith("."):
-        raise messages.group_name_bad_shape(name)
-    if not _GROUP_NAME.match(name):
+    if paths.is_valid("group", name):
+        return
+    if any(not (c.isalnum() or c in "-._()") for c in name):
         raise messages.group_name_invalid(name)
+    raise messages.group_name_bad_shape(name)
+
+
+def read_group(home: Home, name: str) -> dict | None:
+    """The stored group; None for a name that no group can have (it never touches the disk)."""
+    if not paths.is_valid("group", name):
+        return None
+    return home.read(paths.group_file(home.root, name), schema.GROUP, name)
 
 
 def load_group(home: Home, name: str) -> dict:
     """The stored group, or ARM's ResourceGroupNotFound (exit 3)."""
-    record = files.read_json(paths.group_file(home.root, name))
+    record = read_group(home, name)
     if record is None:
         raise messages.group_not_found(name)
     return record
@@ -42,14 +47,14 @@ def load_group(home: Home, name: str) -> dict:
 def create_group(home: Home, name: str, location: str, tags: dict | None) -> dict:
     """Create or update a group; ARM refuses to move an existing group to another region."""
     validate_group_name(name)
+    resource_tags(tags)
     location = resolve_location(location)
     with home.locked():
-        path = paths.group_file(home.root, name)
-        record = files.read_json(path)
+        record = read_group(home, name)
         if record is not None and record["location"] != location:
             raise messages.group_location_conflict(record["name"], record["location"], location)
         record = {"name": record["name"] if record else name, "location": location, "tags": tags}
-        files.write_json(path, record)
+        home.write(paths.group_file(home.root, name), record)
     return group_view(home, record)
 
 
@@ -58,15 +63,18 @@ def show_group(home: Home, name: str) -> dict:
 
 
 def group_exists(home: Home, name: str) -> bool:
-    return paths.group_file(home.root, name).is_file()
+    return read_group(home, name) is not None
 
 
 def list_groups(home: Home) -> list[dict]:
-    directory = paths.groups_dir(home.root)
-    if not directory.is_dir():
-        return []
-    records = [files.read_json(p) for p in sorted(directory.glob("*.json"))]
-    return [group_view(home, r) for r in records if r is not None]
+    records = []
+    for entry in home.entries(paths.groups_dir(home.root)):
+        name = entry.removesuffix(".json")
+        if entry.endswith(".json") and paths.is_valid("group", name):
+            record = read_group(home, name)
+            if record is not None:
+                records.append(record)
+    return [group_view(home, r) for r in records]
 
 
 def delete_group(home: Home, name: str) -> None:
@@ -76,4 +84,4 @@ def delete_group(home: Home, name: str) -> None:
     with home.locked():
         record = load_group(home, name)
         vaults.soft_delete_vaults_of_group(home, record["name"])
-        files.remove(paths.group_file(home.root, name))
+        home.remove(paths.group_file(home.root, name))

@@ -230,3 +230,25 @@ def restore_name_in_use(kind: ObjectKind, name: str) -> ServiceError:
     return ServiceError("Conflict", f"{kind.label} {name} already exists in this key vault. A "
                         f"backup can only be restored under a name that is not in use.",
                         status=409)
+
+
+def object_tags_invalid(detail: str) -> ServiceError:
+    """GUESS: Key Vault's 400 for tags past its limits (15 tags; names 512, values 256)."""
+    return ServiceError("BadParameter", f"Invalid tags. {detail}", status=400)
+
+
+def resource_tags_invalid(detail: str) -> ServiceError:
+    """GUESS: ARM's 400 for tags past its limits (50 tags; names 512, values 256)."""
+    return ServiceError("InvalidTag", f"The tags are invalid. {detail}", status=400)
+
+
+def max_results_out_of_range(bound: str, limit: int) -> KvError:
+    """The page size Key Vault accepts is 1..25; az refuses others before calling (GUESS for
+    az 2.91's wording, which is msrest's validation text)."""
+    return KvError(f"Parameter 'maxresults' must be equal to or {bound} than {limit}.")
+
+
+def content_type_too_long(length: int) -> ServiceError:
+    """GUESS: Key Vault documents a 255-character limit for a secret's content type."""
+    return ServiceError("BadParameter", f"The content type is {length} characters long; the "
+                        "maximum is 255.", status=400)

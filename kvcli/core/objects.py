@@ -7,18 +7,14 @@ A stored object is one file: `{"name", "versions": [oldest..newest], "deleted"}`
 
 from __future__ import annotations
 
-import os
-import re
 from typing import NamedTuple
 
 from kvcli.core import lifecycle, messages
+from kvcli.core.clock import home_now
 from kvcli.core.lifecycle import State
 from kvcli.core.timeutil import data_plane
-from kvcli.store import files, paths
-from kvcli.store.home import Home
-from kvcli.core.clock import home_now
-
-_OBJECT_NAME = re.compile(r"^[0-9a-zA-Z-]{1,127}$")
+from kvcli.store import paths, schema
+from kvcli.store.home import Home, ReadOnlyHome
 
 
 class ObjectKind(NamedTuple):
@@ -78,26 +74,34 @@ class DataPlaneVault:
     def _file(self, kind: ObjectKind, name: str):
         return paths.object_file(self.home.root, self.name, kind.collection, name)
 
+    def _stored(self, kind: ObjectKind, name: str) -> dict | None:
+        """The object file as stored; None for a name no object can have (never touches the
+        disk)."""
+        if not paths.is_valid("object", name):
+            return None
+        return self.home.read(self._file(kind, name), schema.object_shape(kind.collection),
+                              name)
+
     def read(self, kind: ObjectKind, name: str) -> dict | None:
         """The stored object, active or soft-deleted; None once gone (purged or expired)."""
-        if not _OBJECT_NAME.match(name):
-            return None
-        path = self._file(kind, name)
-        record = files.read_json(path)
+        record = self._stored(kind, name)
         if lifecycle.state_of(record, home_now(self.home)) is State.GONE:
             if record is not None:
-                self._purge_expired(path)
+                self._purge_expired(kind, name)
             return None
         return record
 
-    def _purge_expired(self, path) -> None:
+    def _purge_expired(self, kind: ObjectKind, name: str) -> None:
         """Past its scheduled purge date an object is purged for good, whatever the clock
-        does later."""
-        with self.home.locked():
-            record = files.read_json(path)
-            if record is not None and lifecycle.state_of(
-                    record, home_now(self.home)) is State.GONE:
-                files.remove(path)
+        does later. A read-only home still answers: the purge waits for a writable run."""
+        try:
+            with self.home.locked():
+                record = self._stored(kind, name)
+                if record is not None and lifecycle.state_of(
+                        record, home_now(self.home)) is State.GONE:
+                    self.home.remove(self._file(kind, name))
+        except ReadOnlyHome:
+            pass
 
     def active(self, kind: ObjectKind, name: str, *, show: bool = False) -> dict:
         record = self.read(kind, name)
@@ -113,7 +117,7 @@ class DataPlaneVault:
 
     def ensure_name_free(self, kind: ObjectKind, name: str) -> dict | None:
         """The active object of that name (to add a version to), refusing a soft-deleted one."""
-        if not _OBJECT_NAME.match(name):
+        if not paths.is_valid("object", name):
             raise messages.object_name_invalid(name)
         record = self.read(kind, name)
         if record is not None and record.get("deleted"):
@@ -121,25 +125,19 @@ class DataPlaneVault:
         return record
 
     def write(self, kind: ObjectKind, record: dict) -> None:
-        files.write_json(self._file(kind, record["name"]), record)
+        self.home.write(self._file(kind, record["name"]), record)
 
     def all(self, kind: ObjectKind) -> list[dict]:
         """Every reachable object of a kind, active and soft-deleted, in name order."""
         directory = paths.objects_dir(self.home.root, self.name, kind.collection)
-        try:
-            entries = sorted(os.listdir(directory))
-        except FileNotFoundError:
-            return []
         now = home_now(self.home)
         records = []
-        for entry in entries:
-            if entry.startswith(".") or not entry.endswith(".json"):
-                continue
-            record = files.read_json(directory / entry)
+        for name, record in self.home.read_all(directory, schema.object_shape(kind.collection),
+                                               "object"):
             if lifecycle.state_of(record, now) is not State.GONE:
                 records.append(record)
-            elif record is not None:
-                self._purge_expired(directory / entry)
+            else:
+                self._purge_expired(kind, name)
         return records
 
     # --- sealed payloads -------------------------------------------------------------
@@ -151,10 +149,18 @@ class DataPlaneVault:
                             sealing.place(self.name, kind.noun, name, version))
 
     def unseal(self, kind: ObjectKind, name: str, version: str, box: dict) -> bytes:
+        """Open a sealed value; one that does not open here is damage named by its file."""
         from kvcli.core import sealing
+        from kvcli.errors import StateError
 
-        return sealing.unseal(self.home.key(sealing.DATA_KEY), box,
-                              sealing.place(self.name, kind.noun, name, version))
+        key = self.home.key(sealing.DATA_KEY)
+        try:
+            return sealing.unseal(key, box, sealing.place(self.name, kind.noun, name, version))
+        except StateError:
+            raise StateError(
+                f"The state file '{self._file(kind, name)}' is damaged: the sealed value of "
+                f"version {version} does not open with this home's data key (it was altered, "
+                "or copied from another place). kvcli will not overwrite it.") from None
 
     # --- lifecycle --------------------------------------------------------------------
     def soft_delete(self, kind: ObjectKind, name: str) -> dict:
@@ -176,7 +182,7 @@ class DataPlaneVault:
             record = self.deleted(kind, name)
             if lifecycle.purge_blocked(record, home_now(self.home), self.purge_protection):
                 raise messages.object_purge_protected()
-            files.remove(self._file(kind, name))
+            self.home.remove(self._file(kind, name))
 
     def restore(self, kind: ObjectKind, record: dict) -> None:
         """Add a restored object; its name must be free, active or soft-deleted alike."""

@@ -8,12 +8,14 @@ from __future__ import annotations
 from datetime import datetime
 
 from kvcli.core import messages
+from kvcli.core.clock import home_now
 from kvcli.core.objects import SECRET, DataPlaneVault, new_version
+from kvcli.core.tags import object_tags
 from kvcli.core.timeutil import data_plane, to_stamp
 from kvcli.store.home import Home
-from kvcli.core.clock import home_now
 
 MAX_VALUE_BYTES = 25 * 1024
+MAX_CONTENT_TYPE_LENGTH = 255
 
 
 # --- views ------------------------------------------------------------------------------
@@ -69,6 +71,11 @@ def _version(record: dict, version: str | None, *, show: bool = False) -> dict:
     raise messages.object_not_found(SECRET, f"{record['name']}/{version}", show=show)
 
 
+def _check_content_type(content_type: str | None) -> None:
+    if content_type is not None and len(content_type) > MAX_CONTENT_TYPE_LENGTH:
+        raise messages.content_type_too_long(len(content_type))
+
+
 def _value(vault: DataPlaneVault, record: dict, version: dict) -> str:
     if not version["enabled"]:
         raise messages.secret_disabled()
@@ -84,6 +91,8 @@ def set_secret(home: Home, vault_name: str, name: str, value: str, *,
     """Add a new version (creating the secret on first use); a soft-deleted name is refused."""
     vault = DataPlaneVault(home, vault_name)
     size = len(value.encode("utf-8"))
+    tags = object_tags(tags)
+    _check_content_type(content_type)
     with home.locked():
         record = vault.ensure_name_free(SECRET, name)
         if size > MAX_VALUE_BYTES:
@@ -152,6 +161,8 @@ def set_attributes(home: Home, vault_name: str, name: str, version: str | None =
                    not_before: datetime | None = None, content_type: str | None = None,
                    tags: dict | None = None) -> dict:
     vault = DataPlaneVault(home, vault_name)
+    tags = object_tags(tags)
+    _check_content_type(content_type)
     with home.locked():
         record = vault.active(SECRET, name)
         chosen = _version(record, version)

@@ -11,14 +11,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from kvcli.errors import KvError, file_error
+from kvcli.core.clock import home_now
 from kvcli.core.timeutil import data_plane, to_stamp
+from kvcli.errors import KvError
 from kvcli.store import files
 from kvcli.store.home import Home
-from kvcli.core.clock import home_now
 
 MANIFEST = "manifest.json"
 MANIFEST_FORMAT = 1
+# A manifest lists one short entry per object; 16 MiB is well over 100 000 objects.
+MAX_MANIFEST_BYTES = 16 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -69,27 +71,35 @@ def backup_all(home: Home, vault_name: str, directory: Path,
             on_object(kind, name)
         blob = kinds[kind].backup(home, vault.name, name)
         file_name = f"{kind}-{name.lower()}.kvbackup"
-        files.write_bytes_atomic(directory / file_name, blob)
+        files.write_user_file(directory / file_name, blob)
         entries.append({"file": file_name, "kind": kind, "name": name})
     manifest = {"created": data_plane(to_stamp(home_now(home))), "format": MANIFEST_FORMAT,
                 "objects": entries, "sourceVault": vault.name,
                 "subscriptionId": home.subscription_id}
-    files.write_bytes_atomic(directory / MANIFEST,
+    files.write_user_file(directory / MANIFEST,
                              (json.dumps(manifest, indent=2, sort_keys=True) + "\n").encode())
     return manifest
 
 
 def read_manifest(directory: Path) -> list[dict]:
+    from kvcli.store.files import read_input
+
     path = directory / MANIFEST
     try:
-        manifest = json.loads(path.read_text())
-    except OSError as error:
-        raise file_error(error, path) from None
+        manifest = json.loads(read_input(path, MAX_MANIFEST_BYTES, "manifest"))
     except ValueError:
         raise KvError(f"The manifest '{path}' is not valid JSON.") from None
-    if manifest.get("format") != MANIFEST_FORMAT or not isinstance(manifest.get("objects"), list):
+    if not isinstance(manifest, dict) or manifest.get("format") != MANIFEST_FORMAT \
+            or not isinstance(manifest.get("objects"), list):
         raise KvError(f"The manifest '{path}' is not a kvcli backup-all manifest of format "
                       f"{MANIFEST_FORMAT}.")
+    for index, entry in enumerate(manifest["objects"]):
+        if not (isinstance(entry, dict)
+                and all(isinstance(entry.get(field), str) for field in ("file", "kind", "name"))
+                and entry["file"] == Path(entry["file"]).name
+                and entry["file"] not in ("", ".", "..")):
+            raise KvError(f"The manifest '{path}' is damaged: entry {index} must name a kind, an "
+                          "object and a blob file inside the backup directory.")
     return manifest["objects"]
 
 
@@ -104,7 +114,7 @@ def restore_all(home: Home, vault_name: str, directory: Path,
     kinds = {kind: make() for kind, make in KINDS.items()}
     report = []
     for entry in read_manifest(directory):
-        kind, name = entry.get("kind"), entry.get("name")
+        kind, name = entry["kind"], entry["name"]
         if on_object:
             on_object(kind, name)
         outcome = {"kind": kind, "name": name, "status": "restored", "error": None}

@@ -97,13 +97,16 @@ def store(home: Home, record: dict, document: dict) -> None:
 
 
 def _tags(tags: Any) -> dict:
-    """ARM tags: a map of strings (the SDK sends other values as their text)."""
+    """ARM tags: a map of strings (the SDK sends other values as their text), within ARM's
+    limits."""
     if tags is None:
         return {}
     if not isinstance(tags, dict):
         raise messages.invalid_property_value("tags", tags)
-    return {str(key): value if isinstance(value, str) else str(value)
-            for key, value in tags.items() if value is not None}
+    from kvcli.core.tags import resource_tags
+
+    return resource_tags({str(key): value if isinstance(value, str) else str(value)
+                          for key, value in tags.items() if value is not None})
 
 
 def _sku(sku: Any) -> str:

@@ -2,30 +2,32 @@
 
 from __future__ import annotations
 
-import os
-import re
-import shutil
-import uuid
 from typing import Callable
 
 from kvcli.core import lifecycle, messages
+from kvcli.core.clock import home_now
 from kvcli.core.groups import load_group
 from kvcli.core.lifecycle import State
 from kvcli.core.locations import resolve_location
+from kvcli.core.tags import resource_tags
 from kvcli.core.timeutil import arm, to_stamp
-from kvcli.store import files, paths
-from kvcli.store.home import Home
-from kvcli.core.clock import home_now
-
-_VAULT_NAME = re.compile(r"^[A-Za-z](?!.*--)[A-Za-z0-9-]{1,22}[A-Za-z0-9]$")
+from kvcli.store import paths, schema
+from kvcli.store.home import Home, ReadOnlyHome
 SKUS = ("premium", "standard")
 ALL_PERMISSIONS = ["all"]
 
 
 # --- reading ----------------------------------------------------------------------------
+def _stored_vault(home: Home, name: str) -> dict | None:
+    """The vault file as stored; None for a name no vault can have (never touches the disk)."""
+    if not paths.is_valid("vault", name):
+        return None
+    return home.read(paths.vault_file(home.root, name), schema.VAULT, name)
+
+
 def read_vault(home: Home, name: str) -> dict | None:
     """The stored vault, active or soft-deleted; None once purged or past its purge date."""
-    record = files.read_json(paths.vault_file(home.root, name))
+    record = _stored_vault(home, name)
     if lifecycle.state_of(record, home_now(home)) is State.GONE:
         if record is not None:
             _purge_expired(home, name)
@@ -35,11 +37,15 @@ def read_vault(home: Home, name: str) -> dict | None:
 
 def _purge_expired(home: Home, name: str) -> None:
     """The clock has passed the scheduled purge date: purge for good, so that moving the
-    clock back later cannot bring the vault back."""
-    with home.locked():
-        record = files.read_json(paths.vault_file(home.root, name))
-        if record is not None and lifecycle.state_of(record, home_now(home)) is State.GONE:
-            _discard_vault_dir(home, name)
+    clock back later cannot bring the vault back. A read-only home still answers reads:
+    the purge waits for the next writable run."""
+    try:
+        with home.locked():
+            record = _stored_vault(home, name)
+            if record is not None and lifecycle.state_of(record, home_now(home)) is State.GONE:
+                home.discard(paths.vault_dir(home.root, name))
+    except ReadOnlyHome:
+        pass
 
 
 def active_vault(home: Home, name: str, resource_group: str | None = None) -> dict:
@@ -68,15 +74,12 @@ def deleted_vault(home: Home, name: str, location: str | None = None) -> dict:
 
 
 def _all_vaults(home: Home) -> list[dict]:
-    directory = paths.vaults_dir(home.root)
-    if not directory.is_dir():
-        return []
     now = home_now(home)
     records = []
-    for entry in sorted(os.listdir(directory)):
-        if entry.startswith("."):
+    for entry in home.entries(paths.vaults_dir(home.root)):
+        if not paths.is_valid("vault", entry):
             continue
-        record = files.read_json(directory / entry / "vault.json")
+        record = _stored_vault(home, entry)
         if lifecycle.state_of(record, now) is not State.GONE:
             records.append(record)
         elif record is not None:
@@ -167,7 +170,7 @@ def deleted_vault_view(home: Home, record: dict) -> dict:
 
 # --- changes ----------------------------------------------------------------------------
 def validate_vault_name(name: str) -> None:
-    if not _VAULT_NAME.match(name):
+    if not paths.is_valid("vault", name):
         raise messages.vault_name_invalid(name)
 
 
@@ -190,9 +193,11 @@ def create_vault(home: Home, *, name: str, resource_group: str, location: str | 
     `network_acls` (from `network_rules.from_create_arguments`) wins over bypass and
     default_action, as in az."""
     from kvcli.core import network_rules
+
     group = load_group(home, resource_group)
     location = resolve_location(location) if location else group["location"]
     validate_vault_name(name)
+    resource_tags(tags)
     validate_retention(retention_days)
     if enable_purge_protection is False:
         enable_purge_protection = None
@@ -204,7 +209,7 @@ def create_vault(home: Home, *, name: str, resource_group: str, location: str | 
             if existing["resourceGroup"].lower() == resource_group.lower():
                 raise messages.vault_already_exists_here(name)
             raise messages.vault_name_taken(name)
-        _discard_vault_dir(home, name)
+        home.discard(paths.vault_dir(home.root, name))
         now = to_stamp(home_now(home))
         policies = []
         if not enable_rbac_authorization and not no_self_perms:
@@ -230,7 +235,7 @@ def create_vault(home: Home, *, name: str, resource_group: str, location: str | 
             "lastModifiedAt": now, "lastModifiedBy": home.user_name,
             "deleted": None,
         }
-        files.write_json(paths.vault_file(home.root, name), record)
+        home.write(paths.vault_file(home.root, name), record)
     return vault_view(home, record)
 
 
@@ -292,12 +297,12 @@ def _save_modified(home: Home, record: dict) -> None:
     """Stamp ARM's lastModified* fields and store the vault."""
     record["lastModifiedAt"] = to_stamp(home_now(home))
     record["lastModifiedBy"] = home.user_name
-    files.write_json(paths.vault_file(home.root, record["name"]), record)
+    home.write(paths.vault_file(home.root, record["name"]), record)
 
 
 def _soft_delete(home: Home, record: dict) -> None:
     lifecycle.soft_delete(record, home_now(home), record["retentionDays"])
-    files.write_json(paths.vault_file(home.root, record["name"]), record)
+    home.write(paths.vault_file(home.root, record["name"]), record)
 
 
 def list_deleted_vaults(home: Home) -> list[dict]:
@@ -326,18 +331,4 @@ def purge_vault(home: Home, name: str, location: str | None = None) -> None:
         record = deleted_vault(home, name, location)
         if lifecycle.purge_blocked(record, home_now(home), record["purgeProtection"]):
             raise messages.vault_purge_protected()
-        _discard_vault_dir(home, name)
-
-
-def _discard_vault_dir(home: Home, name: str) -> None:
-    """Remove a vault and all its objects: one atomic rename, then the slow delete.
-
-    A process killed between the two leaves a hidden directory that listing ignores.
-    """
-    directory = paths.vault_dir(home.root, name)
-    if not directory.exists():
-        return
-    trash = directory.parent / f".purged-{uuid.uuid4().hex}"
-    os.replace(directory, trash)
-    files.fsync_dir(directory.parent)
-    shutil.rmtree(trash, ignore_errors=True)
+        home.discard(paths.vault_dir(home.root, name))

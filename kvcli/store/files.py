@@ -1,86 +1,363 @@
-"""Reading and writing one JSON document, atomically and with private permissions."""
+"""Reading and writing files: state documents inside a home, and the user's own files.
+
+State documents are opened relative to the home root, one directory at a time, never
+following a symlink (`O_NOFOLLOW` on every component below the root), so nothing in the
+home can redirect a read or a write outside it. Writes go to a temp file in the home's
+`.tmp/`, are fsynced and renamed into place, so a reader sees the old or the new document
+and a kill -9 at any instant leaves the last committed one.
+"""
 
 from __future__ import annotations
 
+import errno
 import json
 import os
+import stat
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterator
 
-from kvcli.errors import StateError
+from kvcli.errors import KvError, StateError, file_error
 
 FILE_MODE = 0o600
 DIR_MODE = 0o700
+TMP_DIR = ".tmp"
+_NOFOLLOW = os.O_NOFOLLOW | os.O_CLOEXEC
+# No state file kvcli writes comes near this; a larger one is damage, not data to load.
+STATE_FILE_LIMIT = 16 * 1024 * 1024
 
 
-def ensure_dir(path: Path) -> None:
-    """Create a private directory (and parents) if it is missing."""
-    if not path.is_dir():
-        path.mkdir(mode=DIR_MODE, parents=True, exist_ok=True)
+def _relative(root: Path, path: Path) -> tuple[str, ...]:
+    """The components of `path` below `root`; a path outside the home is refused."""
+    parts = Path(os.path.normpath(path)).parts
+    base = Path(os.path.normpath(root)).parts
+    inner = parts[len(base):]
+    if parts[:len(base)] != base or not inner or any(p in ("", ".", "..") for p in inner):
+        raise StateError(f"Refusing to use '{path}': it is not inside the state home '{root}'.")
+    return inner
 
 
-def read_json(path: Path) -> dict | None:
-    """The document at `path`, or None when it does not exist; damage is a StateError."""
+def _open_dir(root: Path, parts: tuple[str, ...], *, create: bool) -> int | None:
+    """A descriptor of the directory root/parts, walked without following symlinks.
+
+    None when a component is missing and `create` is false. Directories kvcli makes are
+    0700 whatever the umask.
+    """
+    fd = os.open(root, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
     try:
-        with open(path, "rb") as handle:
-            raw = handle.read()
-    except FileNotFoundError:
-        return None
+        for index, part in enumerate(parts):
+            try:
+                child = os.open(part, os.O_RDONLY | os.O_DIRECTORY | _NOFOLLOW, dir_fd=fd)
+            except FileNotFoundError:
+                if not create:
+                    return _close(fd)
+                try:
+                    os.mkdir(part, DIR_MODE, dir_fd=fd)
+                except FileExistsError:
+                    pass
+                child = os.open(part, os.O_RDONLY | os.O_DIRECTORY | _NOFOLLOW, dir_fd=fd)
+                os.fchmod(child, DIR_MODE)
+            except OSError as exc:
+                if exc.errno in (errno.ELOOP, errno.ENOTDIR):
+                    raise _not_a_plain_dir(root.joinpath(*parts[:index + 1])) from None
+                raise
+            os.close(fd)
+            fd = child
+        return fd
+    except BaseException:
+        _close(fd)
+        raise
+
+
+def _close(fd: int) -> None:
+    os.close(fd)
+    return None
+
+
+def _not_a_plain_dir(path: Path) -> StateError:
+    return StateError(f"The state home entry '{path}' is a symlink or not a directory; kvcli "
+                      "does not follow links out of the home. Replace it with a directory.")
+
+
+def _not_a_plain_file(path: Path) -> StateError:
+    return StateError(f"The state file '{path}' is a symlink or not a regular file; kvcli does "
+                      "not follow links out of the home. Replace it with the file itself.")
+
+
+@contextmanager
+def _in_dir(root: Path, path: Path, *, create: bool) -> Iterator[int | None]:
+    parts = _relative(root, path)
+    fd = _open_dir(root, parts[:-1], create=create)
+    try:
+        yield fd
+    finally:
+        if fd is not None:
+            os.close(fd)
+
+
+def read_state(root: Path, path: Path, limit: int | None = None) -> bytes | None:
+    """The bytes of a state file inside the home, or None when it does not exist."""
+    try:
+        with _in_dir(root, path, create=False) as dir_fd:
+            if dir_fd is None:
+                return None
+            try:
+                fd = os.open(path.name, os.O_RDONLY | _NOFOLLOW, dir_fd=dir_fd)
+            except FileNotFoundError:
+                return None
+            except OSError as exc:
+                if exc.errno == errno.ELOOP:
+                    raise _not_a_plain_file(path) from None
+                raise
+            return _read_bounded(fd, path, limit or STATE_FILE_LIMIT)
+    except StateError:
+        raise
     except OSError as exc:
-        raise StateError(f"Cannot read state file '{path}': {exc.strerror}.") from exc
+        raise StateError(f"Cannot read state file '{path}': {exc.strerror}.") from None
+
+
+def _read_bounded(fd: int, path: object, limit: int) -> bytes:
+    """Read at most `limit` bytes from fd (closing it); more is an error, not a hang."""
+    with os.fdopen(fd, "rb") as handle:
+        data = handle.read(limit + 1)
+    if len(data) > limit:
+        raise KvError(f"The file '{path}' is larger than {limit} bytes, the most kvcli reads "
+                      "from it.")
+    return data
+
+
+def read_json(root: Path, path: Path) -> dict | None:
+    """The JSON object at `path` in the home, or None when missing; damage is a StateError."""
+    raw = read_state(root, path)
+    return None if raw is None else parse_json(path, raw)
+
+
+def write_state(root: Path, path: Path, data: bytes) -> None:
+    """Atomically replace a state file: temp in HOME/.tmp, fsync, rename, fsync the directory.
+
+    The caller holds the home's lock, so any file left in `.tmp` belongs to a writer that was
+    killed; `clean_tmp` removes them.
+    """
+    with _in_dir(root, path, create=True) as dir_fd:
+        tmp_fd = _open_dir(root, (TMP_DIR,), create=True)
+        try:
+            tmp_name = f"{path.name}.{os.getpid()}.{os.urandom(4).hex()}.tmp"
+            fd = os.open(tmp_name, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW, FILE_MODE,
+                         dir_fd=tmp_fd)
+            try:
+                os.fchmod(fd, FILE_MODE)
+                with os.fdopen(fd, "wb") as handle:
+                    handle.write(data)
+                    handle.flush()
+                    os.fsync(handle.fileno())
+                os.replace(tmp_name, path.name, src_dir_fd=tmp_fd, dst_dir_fd=dir_fd)
+            except BaseException:
+                _unlink_quietly(tmp_name, tmp_fd)
+                raise
+            os.fsync(dir_fd)
+        finally:
+            os.close(tmp_fd)
+
+
+def write_json(root: Path, path: Path, document: dict) -> None:
+    write_state(root, path, json.dumps(document, separators=(",", ":"), sort_keys=True).encode())
+
+
+def remove(root: Path, path: Path) -> None:
+    """Remove one state file durably; a missing file is fine."""
+    with _in_dir(root, path, create=False) as dir_fd:
+        if dir_fd is None:
+            return
+        try:
+            os.unlink(path.name, dir_fd=dir_fd)
+        except FileNotFoundError:
+            return
+        os.fsync(dir_fd)
+
+
+def read_dir(root: Path, directory: Path, suffix: str) -> Iterator[tuple[str, bytes]]:
+    """(name, bytes) of every `*suffix` file in a state directory, in name order, through one
+    directory descriptor: listing N objects costs N opens, not N walks from the root."""
+    parts = _relative(root, directory)
+    dir_fd = _open_dir(root, parts, create=False)
+    if dir_fd is None:
+        return
+    try:
+        names = sorted(n for n in os.listdir(dir_fd) if n.endswith(suffix)
+                       and not n.startswith("."))
+        for name in names:
+            try:
+                fd = os.open(name, os.O_RDONLY | _NOFOLLOW, dir_fd=dir_fd)
+            except FileNotFoundError:
+                continue  # removed since the listing
+            except OSError as exc:
+                if exc.errno == errno.ELOOP:
+                    raise _not_a_plain_file(directory / name) from None
+                raise StateError(f"Cannot read state file '{directory / name}': "
+                                 f"{exc.strerror}.") from None
+            yield name, _read_bounded(fd, directory / name, STATE_FILE_LIMIT)
+    finally:
+        os.close(dir_fd)
+
+
+def parse_json(path: Path, raw: bytes) -> dict:
+    """A state file's bytes as a JSON object; anything else is a StateError naming it."""
     try:
         document = json.loads(raw)
     except (ValueError, UnicodeDecodeError) as exc:
         raise StateError(
             f"The state file '{path}' is damaged and cannot be read ({exc}). "
-            "kvcli will not overwrite it: repair or remove it by hand.") from exc
+            "kvcli will not overwrite it: repair or remove it by hand.") from None
     if not isinstance(document, dict):
         raise StateError(f"The state file '{path}' is damaged: expected a JSON object. "
                          "kvcli will not overwrite it: repair or remove it by hand.")
     return document
 
 
-def write_bytes_atomic(path: Path, data: bytes) -> None:
-    """Write to a temp file in the same directory, fsync, rename, fsync the directory.
-
-    A reader sees the old file or the new one, never a mix, and a kill -9 at any instant
-    leaves the last committed version.
-    """
-    import tempfile  # only writers pay for it
-
-    ensure_dir(path.parent)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+def entries(root: Path, directory: Path) -> list[str]:
+    """Names in a state directory (no dot-files), sorted; a missing directory is empty."""
+    parts = _relative(root, directory)
+    fd = _open_dir(root, parts, create=False)
+    if fd is None:
+        return []
     try:
-        os.fchmod(fd, FILE_MODE)
+        return sorted(name for name in os.listdir(fd) if not name.startswith("."))
+    finally:
+        os.close(fd)
+
+
+def discard_dir(root: Path, directory: Path) -> None:
+    """Remove a directory tree of the home: one atomic rename into `.tmp`, then the delete.
+
+    A process killed between the two leaves the tree in `.tmp`, which the next writer clears.
+    """
+    import shutil
+
+    parts = _relative(root, directory)
+    parent_fd = _open_dir(root, parts[:-1], create=False)
+    if parent_fd is None:
+        return
+    tmp_fd = _open_dir(root, (TMP_DIR,), create=True)
+    trash = f"{parts[-1]}.{os.urandom(8).hex()}.discarded"
+    try:
+        try:
+            os.replace(parts[-1], trash, src_dir_fd=parent_fd, dst_dir_fd=tmp_fd)
+        except FileNotFoundError:
+            return
+        os.fsync(parent_fd)
+    finally:
+        os.close(parent_fd)
+        os.close(tmp_fd)
+    shutil.rmtree(root / TMP_DIR / trash, ignore_errors=True)
+
+
+def clean_tmp(root: Path) -> None:
+    """Clear what killed writers left in HOME/.tmp; called with the lock held."""
+    import shutil
+
+    fd = _open_dir(root, (TMP_DIR,), create=False)
+    if fd is None:
+        return
+    try:
+        leftovers = os.listdir(fd)
+        for name in leftovers:
+            if name.endswith(".discarded"):
+                shutil.rmtree(root / TMP_DIR / name, ignore_errors=True)
+            else:
+                _unlink_quietly(name, fd)
+    finally:
+        os.close(fd)
+
+
+def _unlink_quietly(name: str, dir_fd: int) -> None:
+    try:
+        os.unlink(name, dir_fd=dir_fd)
+    except FileNotFoundError:
+        pass
+
+
+def tighten_modes(root: Path) -> None:
+    """Make every directory of the home 0700 and every file 0600 (older kvcli versions made
+    some directories with the umask's mode). Links are neither followed nor changed."""
+    for directory, subdirs, names in os.walk(root):
+        for name in names:
+            target = os.path.join(directory, name)
+            if not os.path.islink(target):
+                os.chmod(target, FILE_MODE)
+        for name in subdirs:
+            target = os.path.join(directory, name)
+            if not os.path.islink(target):
+                os.chmod(target, DIR_MODE)
+
+
+def ensure_root(root: Path) -> None:
+    """Create the home directory itself (and missing parents), all 0700 whatever the umask."""
+    missing = []
+    path = root
+    while not path.exists() and path != path.parent:
+        missing.append(path)
+        path = path.parent
+    for directory in reversed(missing):
+        try:
+            os.mkdir(directory, DIR_MODE)
+        except FileExistsError:
+            pass
+        os.chmod(directory, DIR_MODE)
+
+
+# --- the user's own files (values, blobs, downloads): az's semantics, no state rules ----
+def read_input(path: str | os.PathLike, limit: int, what: str) -> bytes:
+    """A file the user named, read only up to `limit` bytes: /dev/zero cannot exhaust memory."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
+    except OSError as error:
+        raise file_error(error, path) from None
+    try:
+        info = os.fstat(fd)
+        if stat.S_ISDIR(info.st_mode):
+            raise file_error(IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR)), path)
+        if stat.S_ISREG(info.st_mode) and info.st_size > limit:
+            raise KvError(f"The {what} '{path}' is {info.st_size} bytes; the most kvcli accepts "
+                          f"is {limit} bytes.")
+    except BaseException:
+        os.close(fd)
+        raise
+    try:
+        with os.fdopen(fd, "rb") as handle:
+            data = handle.read(limit + 1)
+    except OSError as error:
+        raise file_error(error, path) from None
+    if len(data) > limit:
+        raise KvError(f"The {what} '{path}' is larger than {limit} bytes, the most kvcli "
+                      "accepts.")
+    return data
+
+
+def write_user_file(path: Path, data: bytes) -> None:
+    """Write a file the user named, atomically (temp beside it, fsync, rename).
+
+    Like az, a missing directory is an error ([Errno 2]), never created; a directory given
+    as the file is refused with az's [Errno 21].
+    """
+    import tempfile
+
+    if path.is_dir():
+        raise file_error(IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR)), path)
+    try:
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    except OSError as error:
+        raise file_error(error, path) from None
+    try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as error:
         try:
             os.unlink(tmp)
         except FileNotFoundError:
             pass
+        if isinstance(error, OSError):
+            raise file_error(error, path) from None
         raise
-    fsync_dir(path.parent)
-
-
-def write_json(path: Path, document: dict) -> None:
-    write_bytes_atomic(path, json.dumps(document, separators=(",", ":"), sort_keys=True).encode())
-
-
-def remove(path: Path) -> None:
-    """Remove one file durably; a missing file is fine."""
-    try:
-        os.unlink(path)
-    except FileNotFoundError:
-        return
-    fsync_dir(path.parent)
-
-
-def fsync_dir(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)

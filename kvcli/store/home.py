@@ -1,73 +1,102 @@
-"""The state home: one subscription's world on disk, opened once per command."""
+"""The state home: one subscription's world on disk, opened once per command.
+
+`Home` is the only door to the disk for the layers above: they name a record by the path
+`paths` builds (after its name gate) and a declared shape from `schema`; every read is
+checked against that shape, every write is atomic and happens under the home's lock.
+"""
 
 from __future__ import annotations
 
+import errno
 import os
+import stat
 import uuid
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
 from kvcli.errors import StateError
-from kvcli.store import files, lock, paths
+from kvcli.store import files, lock, paths, schema
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 DEFAULT_USER = "admin@kvcli.local"
 # The home's own keys, made once with the home and never remade: a missing key file means
 # data that can no longer be opened, which must be reported, not papered over.
 KEY_NAMES = ("backup.key", "data.key")
 KEY_BYTES = 32
+# errno values that mean "this home cannot be written here", not "the state is damaged".
+READ_ONLY_ERRNOS = (errno.EROFS, errno.EACCES, errno.EPERM)
+
+
+class ReadOnlyHome(StateError):
+    """The home can be read but not changed (read-only filesystem or permissions)."""
 
 
 class Home:
-    """Paths, identity and clock of one state home, plus locked read-modify-write."""
+    """Paths, identity and clock offset of one state home, plus locked read-modify-write."""
 
     def __init__(self, root: Path, meta: dict) -> None:
         self.root = root
         self.meta = meta
         self._lock_depth = 0
+        self._keys: dict[str, bytes] = {}
 
+    # --- opening ----------------------------------------------------------------------
     @classmethod
     def open(cls, root: Path | None = None) -> "Home":
-        """Open (creating on first use) the home; refuse damaged or newer-format state."""
+        """Open (creating on first use) the home; refuse damaged, newer-format or exposed state."""
         root = root or paths.home_dir()
-        meta = files.read_json(paths.home_file(root)) if root.is_dir() else None
+        try:
+            info = os.stat(root)
+        except FileNotFoundError:
+            info = None
+        except OSError as exc:
+            raise _environment_error(root, exc) from None
+        if info is not None and not stat.S_ISDIR(info.st_mode):
+            raise StateError(f"The state home '{root}' is not a directory. Point KVCLI_HOME at a "
+                             "directory (it is created if missing).")
+        if info is not None:
+            _refuse_exposed(root, info.st_mode, "state home")
+        meta = files.read_json(root, paths.home_file(root)) if info is not None else None
         if meta is None:
             meta = cls._initialise(root)
-        cls._check_format(paths.home_file(root), meta)
+        cls._check_meta(paths.home_file(root), meta)
         return cls(root, meta)
 
     @staticmethod
     def _initialise(root: Path) -> dict:
-        files.ensure_dir(root)
-        os.chmod(root, files.DIR_MODE)
-        with lock.exclusive(paths.lock_file(root)):
-            meta = files.read_json(paths.home_file(root))
-            if meta is None:
-                meta = {
-                    "format": FORMAT_VERSION,
-                    "subscriptionId": str(uuid.uuid4()),
-                    "tenantId": str(uuid.uuid4()),
-                    "user": {"name": DEFAULT_USER, "objectId": str(uuid.uuid4())},
-                    "clockOffsetSeconds": 0.0,
-                }
-                for name in KEY_NAMES:
-                    path = paths.keys_dir(root) / name
-                    if not path.exists():
-                        files.write_bytes_atomic(path, os.urandom(KEY_BYTES))
-                files.write_json(paths.home_file(root), meta)
+        try:
+            files.ensure_root(root)
+            with lock.exclusive(paths.lock_file(root)):
+                meta = files.read_json(root, paths.home_file(root))
+                if meta is None:
+                    meta = {
+                        "format": FORMAT_VERSION,
+                        "subscriptionId": str(uuid.uuid4()),
+                        "tenantId": str(uuid.uuid4()),
+                        "user": {"name": DEFAULT_USER, "objectId": str(uuid.uuid4())},
+                        "clockOffsetSeconds": 0.0,
+                    }
+                    _create_missing_keys(root)
+                    files.write_json(root, paths.home_file(root), meta)
+        except OSError as exc:
+            raise _environment_error(root, exc) from None
         return meta
 
     @staticmethod
-    def _check_format(path: Path, meta: dict) -> None:
+    def _check_meta(path: Path, meta: dict) -> None:
         version = meta.get("format")
-        if not isinstance(version, int) or "subscriptionId" not in meta:
-            raise StateError(f"The state file '{path}' is damaged: it has no valid format "
-                             "version or subscription. kvcli will not overwrite it.")
-        if version > FORMAT_VERSION:
+        if isinstance(version, int) and not isinstance(version, bool) \
+                and version > FORMAT_VERSION:
             raise StateError(f"The state file '{path}' was written by a newer kvcli (format "
                              f"{version}; this kvcli reads format {FORMAT_VERSION}). "
                              "Upgrade kvcli; the home was left unchanged.")
+        schema.check(path, meta, schema.HOME)
+
+    # --- identity ---------------------------------------------------------------------
+    @property
+    def format(self) -> int:
+        return self.meta["format"]
 
     @property
     def subscription_id(self) -> str:
@@ -88,44 +117,159 @@ class Home:
     @property
     def clock_offset_seconds(self) -> float:
         """The lab clock's offset from the base time (kvcli.core.clock applies it)."""
-        return float(self.meta.get("clockOffsetSeconds", 0.0))
+        return float(self.meta["clockOffsetSeconds"])
 
+    # --- locking ----------------------------------------------------------------------
     @contextmanager
     def locked(self) -> Iterator["Home"]:
         """Serialise a change against every other kvcli process on this home.
 
-        The home document is re-read under the lock so a change never rests on a stale copy.
-        Re-entrant: a change made while this process already holds the lock shares it.
+        The home document is re-read under the lock so a change never rests on a stale copy,
+        and what killed writers left in `.tmp` is cleared. Re-entrant: a change made while
+        this process already holds the lock shares it.
         """
         if self._lock_depth:
             yield self
             return
-        with lock.exclusive(paths.lock_file(self.root)):
-            self._lock_depth = 1
-            try:
-                fresh = files.read_json(paths.home_file(self.root))
-                if fresh is not None:
-                    self._check_format(paths.home_file(self.root), fresh)
-                    self.meta = fresh
-                yield self
-            finally:
-                self._lock_depth = 0
+        try:
+            held = lock.exclusive(paths.lock_file(self.root))
+            held.__enter__()
+        except OSError as exc:
+            raise _environment_error(self.root, exc) from None
+        self._lock_depth = 1
+        try:
+            fresh = files.read_json(self.root, paths.home_file(self.root))
+            if fresh is not None:
+                self._check_meta(paths.home_file(self.root), fresh)
+                self.meta = fresh
+            files.clean_tmp(self.root)
+            yield self
+        finally:
+            self._lock_depth = 0
+            held.__exit__(None, None, None)
+
+    def _require_lock(self, path: Path) -> None:
+        if not self._lock_depth:
+            raise RuntimeError(f"write to '{path}' without the home lock")
+
+    # --- records ----------------------------------------------------------------------
+    def read(self, path: Path, shape: schema.Shape, name: str | None = None) -> dict | None:
+        """The record at `path` checked against its declared shape (and, given `name`, that
+        it is the record of that name), or None when missing."""
+        record = files.read_json(self.root, path)
+        if record is not None:
+            schema.check(path, record, shape)
+            if name is not None:
+                _check_name(path, record, name)
+        return record
+
+    def read_all(self, directory: Path, shape: schema.Shape,
+                 name_kind: str) -> Iterator[tuple[str, dict]]:
+        """(name, record) of every `<name>.json` in a directory whose name passes the gate
+        for `name_kind`, each checked like `read`, in name order."""
+        for entry, raw in files.read_dir(self.root, directory, ".json"):
+            name = entry[:-5]
+            if not paths.is_valid(name_kind, name):
+                continue
+            path = directory / entry
+            record = files.parse_json(path, raw)
+            schema.check(path, record, shape)
+            _check_name(path, record, name)
+            yield name, record
+
+    def write(self, path: Path, record: dict) -> None:
+        self._require_lock(path)
+        try:
+            files.write_json(self.root, path, record)
+        except OSError as exc:
+            raise _environment_error(path, exc) from None
+
+    def remove(self, path: Path) -> None:
+        self._require_lock(path)
+        try:
+            files.remove(self.root, path)
+        except OSError as exc:
+            raise _environment_error(path, exc) from None
+
+    def discard(self, directory: Path) -> None:
+        """Remove a directory of the home and everything in it (a purged vault)."""
+        self._require_lock(directory)
+        try:
+            files.discard_dir(self.root, directory)
+        except OSError as exc:
+            raise _environment_error(directory, exc) from None
+
+    def entries(self, directory: Path) -> list[str]:
+        try:
+            return files.entries(self.root, directory)
+        except OSError as exc:
+            raise _environment_error(directory, exc) from None
+
+    def save_meta(self) -> None:
+        self.write(paths.home_file(self.root), self.meta)
+
+    # --- keys -------------------------------------------------------------------------
+    def ensure_keys(self, *, may_create_data_key: bool) -> None:
+        """For a home of an older format, which made keys on first use: make the missing ones
+        now, except a data key that sealed values already depend on."""
+        self._require_lock(self.root)
+        data_key = paths.key_file(self.root, "data.key")
+        if not may_create_data_key and files.read_state(self.root, data_key) is None:
+            self.key("data.key")  # raises: the values it sealed cannot be opened
+        _create_missing_keys(self.root)
+
+    def tighten_modes(self) -> None:
+        """Bring an older home's directories and files to 0700/0600."""
+        self._require_lock(self.root)
+        files.tighten_modes(self.root)
 
     def key(self, name: str) -> bytes:
-        """One of the home's keys; missing or damaged is a StateError naming the file."""
-        path = paths.keys_dir(self.root) / name
-        try:
-            key = path.read_bytes()
-        except FileNotFoundError:
+        """One of the home's keys; missing, exposed or damaged is a StateError naming the file.
+        Read once per process: a bulk command seals thousands of values under it."""
+        if name not in self._keys:
+            self._keys[name] = self._read_key(name)
+        return self._keys[name]
+
+    def _read_key(self, name: str) -> bytes:
+        path = paths.key_file(self.root, name)
+        key = files.read_state(self.root, path)
+        if key is None:
             raise StateError(f"The key file '{path}' is missing: values sealed under it can no "
                              "longer be opened. Restore the file from a copy of this home; "
-                             "kvcli will not make a new one.") from None
-        except OSError as exc:
-            raise StateError(f"Cannot read the key file '{path}': {exc.strerror}.") from None
+                             "kvcli will not make a new one.")
+        _refuse_exposed(path, os.stat(path, follow_symlinks=False).st_mode, "key file")
         if len(key) != KEY_BYTES:
             raise StateError(f"The key file '{path}' is damaged (expected {KEY_BYTES} bytes). "
                              "kvcli will not overwrite it.")
         return key
 
-    def save_meta(self) -> None:
-        files.write_json(paths.home_file(self.root), self.meta)
+
+def _check_name(path: Path, record: dict, name: str) -> None:
+    if record["name"].lower() != name.lower():
+        raise StateError(f"The state file '{path}' is damaged: it holds '{record['name']}', "
+                         f"not '{name}'. kvcli will not overwrite it: repair or remove it by "
+                         "hand.")
+
+
+def _create_missing_keys(root: Path) -> None:
+    for name in KEY_NAMES:
+        path = paths.key_file(root, name)
+        if files.read_state(root, path) is None:
+            files.write_state(root, path, os.urandom(KEY_BYTES))
+
+
+def _refuse_exposed(path: Path, mode: int, what: str) -> None:
+    """A home or key readable by others is refused (not silently fixed): the user decides."""
+    if mode & 0o077:
+        wanted = "700" if stat.S_ISDIR(mode) else "600"
+        raise StateError(f"The {what} '{path}' is accessible by other users (mode "
+                         f"{stat.S_IMODE(mode):04o}); kvcli keeps its state private. "
+                         f"Fix it with: chmod {wanted} '{path}'")
+
+
+def _environment_error(path: Path, exc: OSError) -> StateError:
+    """An OS refusal (read-only filesystem, permissions, a file where a directory should
+    be) as one az-style line naming the path and the cause."""
+    where = exc.filename if exc.filename and os.path.isabs(str(exc.filename)) else path
+    error_type = ReadOnlyHome if exc.errno in READ_ONLY_ERRNOS else StateError
+    return error_type(f"Cannot use the state home at '{where}': {exc.strerror}.")

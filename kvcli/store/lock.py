@@ -2,17 +2,27 @@
 
 from __future__ import annotations
 
+import errno
 import fcntl
 import os
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
+from kvcli.errors import StateError
+
 
 @contextmanager
 def exclusive(lock_path: Path) -> Iterator[None]:
     """Block until this process alone may change the home; released even on a crash."""
-    fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o600)
+    # O_NOFOLLOW: a planted .lock symlink must not make kvcli create a file elsewhere.
+    try:
+        fd = os.open(lock_path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise StateError(f"The lock file '{lock_path}' is a symlink; kvcli does not "
+                             "follow links out of the home. Remove it.") from None
+        raise
     try:
         fcntl.flock(fd, fcntl.LOCK_EX)
         yield
