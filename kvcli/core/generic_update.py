@@ -204,6 +204,8 @@ class _Update:
                           "[KEY=VALUE ...]")
         value = text if self.force_string else parse_value(text)
         path = split_path(key)
+        if not path:
+            raise _Syntax()  # az fails with a traceback on a key of dots only
         name = path.pop()
         parent_name = path[-1] if path else "root"
         instance = self.find(root, path)

@@ -108,3 +108,11 @@ def test_named_flags_then_generic_update_and_no_wait(kv, vault):
     assert result.exit_code == 0 and result.stdout == ""
     acls = kv("keyvault", "show", "-n", vault).json["properties"]["networkAcls"]
     assert acls["defaultAction"] == "Deny" and acls["bypass"] == "None"
+
+
+def test_generic_update_obeys_arm_tag_limits(kv, vault):
+    many = [f"tags.t{i}=v" for i in range(51)]
+    result = kv("keyvault", "update", "-n", vault, "--set", *many)
+    assert result.exit_code == 1
+    assert "Too many tags: 51 were given; at most 50 are allowed." in result.stderr
+    assert kv("keyvault", "show", "-n", vault).json["tags"] == {}

@@ -99,3 +99,23 @@ def test_az_error_texts(operation, message):
     with pytest.raises(KvError) as error:
         run(document(), operation)
     assert error.value.message == message
+
+
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+_TOKENS = st.sampled_from(["properties", "items", "tags", "team", "mode", "inner", "x", ".",
+                           "[0]", "[9]", "[-1]", "[id=x]", "[n=2]", "[x]", "=", "1", "{}",
+                           "[]", '"s"', "null", "[", "]"])
+_WORDS = st.one_of(st.text(alphabet="ab.[]=01-{}\"' ", max_size=20),
+                   st.lists(_TOKENS, max_size=8).map("".join))
+
+
+@settings(max_examples=500, deadline=None)
+@given(kind=st.sampled_from(["set", "add", "remove"]),
+       words=st.lists(_WORDS, min_size=1, max_size=3))
+def test_any_input_fails_only_with_an_az_error(kind, words):
+    """Whatever the user types, the result is a change or a KvError: never a traceback."""
+    try:
+        run(document(), (kind, *words))
+    except KvError:
+        pass
