@@ -112,6 +112,12 @@ def _lists_vaults(resource_type: str | None) -> bool:
     return resource_type != "hsm"
 
 
+def _resource_types(incomplete: str) -> list[str]:
+    """Completion for --resource-type; not a choice type: az answers other values with an
+    error of its own (exit 1), not a usage error."""
+    return [value for value in ("hsm", "vault") if value.startswith(incomplete or "")]
+
+
 def _vault_table(result):
     rows = result if isinstance(result, list) else [result]
     return [{"Location": r["location"], "Name": r["name"],
@@ -158,7 +164,8 @@ def create_vault(
         acls = network_rules.from_create_arguments(
             open_home().subscription_id, resource_group,
             _json_argument(network_acls) if network_acls else None,
-            last_occurrence(network_acls_ips), last_occurrence(network_acls_vnets), bypass, default_action)
+            last_occurrence(network_acls_ips), last_occurrence(network_acls_vnets), bypass,
+            default_action)
     with _validator_lookup("ResourceGroupNotFound", applies=location is None):
         result = _vaults().create_vault(
             open_home(), name=name, resource_group=resource_group, location=location,
@@ -212,7 +219,7 @@ def show_vault(name: VaultName, resource_group: ResourceGroup = None):
          table=_vault_table)
 def list_vaults(resource_group: ResourceGroup = None,
                 resource_type: Annotated[Optional[str], typer.Option(
-                    "--resource-type", metavar="TYPE",
+                    "--resource-type", metavar="TYPE", autocompletion=_resource_types,
                     help="When --resource-type is not present the command will list all "
                          "Vaults. Possible values: vault, hsm.")] = None):
     if not _lists_vaults(resource_type):
@@ -305,7 +312,7 @@ def delete_vault(name: VaultName, resource_group: ResourceGroup = None, no_wait:
          examples=("List the soft-deleted key vaults:\n    kvcli keyvault list-deleted",),
          table=lambda rows: [{"Name": r["name"]} for r in rows])
 def list_deleted_vaults(resource_type: Annotated[Optional[str], typer.Option(
-        "--resource-type", metavar="TYPE",
+        "--resource-type", metavar="TYPE", autocompletion=_resource_types,
         help="When --resource-type is not present the command will list all deleted Vaults. "
              "Possible values: vault, hsm.")] = None):
     if not _lists_vaults(resource_type):

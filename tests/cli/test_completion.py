@@ -100,6 +100,8 @@ def test_object_names_of_the_chosen_vault(secrets):
     ("kvcli keyvault update -n v --enable-purge-protection ", ["false", "true"]),
     ("kvcli keyvault create --public-network-access ", ["Disabled", "Enabled"]),
     ("kvcli keyvault update -n v --default-action d", ["Deny"]),
+    ("kvcli keyvault list --resource-type ", ["hsm", "vault"]),
+    ("kvcli keyvault list-deleted --resource-type v", ["vault"]),
     ("kvcli keyvault secret download --encoding ", ["ascii", "base64", "hex", "utf-16be",
                                                     "utf-16le", "utf-8"]),
 ])

@@ -71,7 +71,8 @@ def test_subnet_by_name_needs_vnet_name(kv, rg, vault):
     assert acls(kv, vault)["virtualNetworkRules"][0]["id"].endswith(
         f"/resourcegroups/{rg}/providers/microsoft.network/virtualnetworks/vnet/subnets/apps")
     alone = kv("keyvault", "network-rule", "add", "-n", vault, "--subnet", "Apps")
-    assert alone.stderr == "ERROR: incorrect usage: [--subnet ID | --subnet NAME --vnet-name NAME]\n"
+    assert alone.stderr == ("ERROR: incorrect usage: [--subnet ID | --subnet NAME --vnet-name "
+                            "NAME]\n")
 
 
 def test_duplicates_and_overlaps(kv, vault):
@@ -89,7 +90,8 @@ def test_duplicates_and_overlaps(kv, vault):
     nothing = kv("keyvault", "network-rule", "add", "-n", vault)
     assert nothing.stderr == "WARNING: No subnet or ip address supplied.\n"
     invalid = kv("keyvault", "network-rule", "add", "-n", vault, "--ip-address", "1.2.3.x")
-    assert invalid.exit_code == 1 and "does not appear to be an IPv4 or IPv6 network" in invalid.stderr
+    assert invalid.exit_code == 1
+    assert "does not appear to be an IPv4 or IPv6 network" in invalid.stderr
 
 
 def test_network_rules_of_a_missing_vault(kv, rg):
