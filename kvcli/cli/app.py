@@ -23,7 +23,7 @@ class GroupSpec(NamedTuple):
     """A command group: the module declaring its commands (imported only when one of them
     is needed), its help, and its sub-groups."""
 
-    module: str | None
+    module: str | None  # None: a group of groups only (`ad`, `role`)
     help: str
     children: dict[str, "GroupSpec"] = {}  # never mutated
 
@@ -54,7 +54,9 @@ COMMAND_TREE = {
                        "definition": GroupSpec("kvcli.cli.role_definition",
                                                "Manage role definitions.")}),
     "keyvault": GroupSpec("kvcli.cli.vault", "Manage KeyVault keys, secrets, and certificates.",
-                          {"secret": GroupSpec("kvcli.cli.secret", "Manage secrets."),
+                          {"network-rule": GroupSpec("kvcli.cli.network_rule",
+                                                     "Manage vault network ACLs."),
+                           "secret": GroupSpec("kvcli.cli.secret", "Manage secrets."),
                            "key": GroupSpec(
                                "kvcli.cli.key", "Manage keys.",
                                {"rotation-policy": GroupSpec(
@@ -71,6 +73,7 @@ COMMAND_TREE = {
                                                      "management.")})}),
 }
 ROOT_HELP = "kvcli: a local, offline twin of `az keyvault`."
+# The root's own commands (`kvcli version`) are declared in kvcli.cli.root.
 
 
 class LazyGroup(TyperGroup):
@@ -81,15 +84,20 @@ class LazyGroup(TyperGroup):
     declaration, on first use.
     """
 
-    spec = GroupSpec("kvcli.cli.session", ROOT_HELP, COMMAND_TREE)
+    spec = GroupSpec("kvcli.cli.root", ROOT_HELP, COMMAND_TREE)
 
     def _declared(self) -> list:
         if self.spec.module is None:
             return []
         return import_module(self.spec.module).app.registered_commands
 
+    def _children(self) -> dict[str, "GroupSpec"]:
+        """The sub-groups that are built: a group declared in the tree but not built (yet) is
+        neither listed in help nor run."""
+        return {name: spec for name, spec in self.spec.children.items() if _built(spec)}
+
     def list_commands(self, ctx: Any) -> list[str]:
-        return sorted({*self.commands, *self.spec.children,
+        return sorted({*self.commands, *self._children(),
                        *(info.name for info in self._declared())})
 
     def get_command(self, ctx: Any, name: str) -> Any:
@@ -100,8 +108,9 @@ class LazyGroup(TyperGroup):
         return self.commands.get(name)
 
     def _build(self, name: str) -> Any:
-        if name in self.spec.children:
-            return group_from_spec(self.spec.children[name], name)
+        children = self._children()
+        if name in children:
+            return group_from_spec(children[name], name)
         for info in self._declared():
             if info.name == name:
                 from kvcli.cli.command import prepare
@@ -123,6 +132,16 @@ class LazyGroup(TyperGroup):
             raise UsageError(f"'{name}' is misspelled or not recognized by the system.",
                              recommendations=hint)
         return super().resolve_command(ctx, args)
+
+
+def _built(spec: GroupSpec) -> bool:
+    """A group is built when its module is installed, or (a group of groups only, such as
+    `role`) when one of its sub-groups is."""
+    from importlib.util import find_spec
+
+    if spec.module is not None:
+        return find_spec(spec.module) is not None
+    return any(_built(child) for child in spec.children.values())
 
 
 def group_from_spec(spec: GroupSpec, name: str) -> LazyGroup:

@@ -2,12 +2,14 @@
 
 az (argparse) lets a three-state flag stand alone (`--enable-purge-protection` = true) and
 lets `--tags` take several words (`--tags env=dev team=a`). Both are declared in
-`params.py`; this pass turns them into the single-value form Click understands.
+`params.py`; this pass turns them into the single-value form Click understands. The
+generic update options also keep their position, since az applies them in order.
 """
 
 from __future__ import annotations
 
-from kvcli.cli.params import MULTI_VALUE_OPTIONS, MULTI_VALUE_SEPARATOR, TRISTATE_FLAGS
+from kvcli.cli.params import (MULTI_VALUE_OPTIONS, MULTI_VALUE_SEPARATOR, ORDERED_OPTIONS,
+                              POSITION_SEPARATOR, TRISTATE_FLAGS)
 
 
 def _is_option(word: str) -> bool:
@@ -27,10 +29,13 @@ def normalise(argv: list[str]) -> list[str]:
         if word in TRISTATE_FLAGS:
             if index >= len(argv) or _is_option(argv[index]):
                 out.append("true")
-        elif word in MULTI_VALUE_OPTIONS:
+        elif word in MULTI_VALUE_OPTIONS or word in ORDERED_OPTIONS:
+            position = index
             values = []
             while index < len(argv) and not _is_option(argv[index]):
                 values.append(argv[index])
                 index += 1
-            out.append(MULTI_VALUE_SEPARATOR.join(values))
+            joined = MULTI_VALUE_SEPARATOR.join(values)
+            out.append(f"{position}{POSITION_SEPARATOR}{joined}" if word in ORDERED_OPTIONS
+                       else joined)
     return out

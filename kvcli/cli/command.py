@@ -14,10 +14,14 @@ from typing import Annotated, Any, Callable, Optional
 import typer
 from typer.core import TyperCommand
 
-from kvcli.cli import console
+from kvcli.cli import completers, console
 from kvcli.errors import KvError, UsageError
 
 GLOBAL_PANEL = "Global Arguments"
+POLICY_PANEL = "Global Policy Arguments"
+# az 2.91 (azure-cli-core `register_global_policy_argument`) adds these to every command
+# whose name is not `list` or `show`; offline they change nothing.
+NO_POLICY_COMMANDS = ("list", "show")
 
 
 class Invocation:
@@ -46,6 +50,7 @@ def _global_parameters() -> list[inspect.Parameter]:
     return [
         opt("output", Annotated[Optional[str], typer.Option(
             "--output", "-o", metavar="FORMAT", rich_help_panel=GLOBAL_PANEL,
+            autocompletion=completers.output_formats,
             help="Output format. Allowed values: json, jsonc, none, table, tsv, yaml, yamlc. "
                  "Default: json.")]),
         opt("query", Annotated[Optional[str], typer.Option(
@@ -67,8 +72,25 @@ def _global_parameters() -> list[inspect.Parameter]:
     ]
 
 
+def _policy_parameters() -> list[inspect.Parameter]:
+    return [
+        inspect.Parameter("acquire_policy_token", inspect.Parameter.KEYWORD_ONLY, default=False,
+                          annotation=Annotated[bool, typer.Option(
+                              "--acquire-policy-token", rich_help_panel=POLICY_PANEL,
+                              help="Acquiring an Azure Policy token automatically for this "
+                                   "resource operation.")]),
+        inspect.Parameter("change_reference", inspect.Parameter.KEYWORD_ONLY, default=None,
+                          annotation=Annotated[Optional[str], typer.Option(
+                              "--change-reference", metavar="CHANGE_REFERENCE",
+                              rich_help_panel=POLICY_PANEL,
+                              help="The related change reference ID for this resource "
+                                   "operation.")]),
+    ]
+
+
 GLOBAL_PARAMETERS = _global_parameters()
-GLOBAL_NAMES = tuple(p.name for p in GLOBAL_PARAMETERS)
+POLICY_PARAMETERS = _policy_parameters()
+GLOBAL_NAMES = tuple(p.name for p in GLOBAL_PARAMETERS + POLICY_PARAMETERS)
 
 
 def _resolve_output(explicit: str | None) -> str:
@@ -98,15 +120,15 @@ def _begin(options: dict) -> None:
     global current
     from kvcli import config
 
-    only = options["only_show_errors"] or config.is_true("core", "only_show_errors")
-    current = Invocation(output=_resolve_output(options["output"]),
-                         only_show_errors=only, verbose=options["verbose"],
-                         debug=options["debug"])
-    if options["query"] is not None:
+    only = options.get("only_show_errors") or config.is_true("core", "only_show_errors")
+    current = Invocation(output=_resolve_output(options.get("output")),
+                         only_show_errors=only, verbose=bool(options.get("verbose")),
+                         debug=bool(options.get("debug")))
+    if options.get("query") is not None:
         from kvcli.output.query import compile_query
 
         current.query = compile_query(options["query"])
-    if options["subscription"] is not None:
+    if options.get("subscription") is not None:
         _check_subscription(options["subscription"])
 
 
@@ -168,8 +190,25 @@ def prepare(run: Callable) -> None:
     if handler is None or hasattr(run, "__signature__"):
         return
     signature = inspect.signature(handler, eval_str=True)
+    extra = GLOBAL_PARAMETERS + (POLICY_PARAMETERS if run.kvcli_policy else [])
+    own = _option_names(signature.parameters.values())
     run.__signature__ = signature.replace(  # type: ignore[attr-defined]
-        parameters=[*signature.parameters.values(), *GLOBAL_PARAMETERS])
+        parameters=[*signature.parameters.values(),
+                    *(p for p in extra if not own & _option_names([p]))])
+
+
+def _option_names(parameters: Any) -> set[str]:
+    """The option strings declared by parameters: a command's own option (account set's
+    --subscription) takes the place of a global one."""
+    names: set[str] = set()
+    for parameter in parameters:
+        for info in getattr(parameter.annotation, "__metadata__", ()):
+            # In `Annotated[..., typer.Option("--x", "-x")]` the first name is the `default`.
+            first = getattr(info, "default", None)
+            names.update(getattr(info, "param_decls", None) or ())
+            if isinstance(first, str) and first.startswith("-"):
+                names.add(first)
+    return names
 
 
 def command(app: typer.Typer, name: str, *, help: str, examples: tuple[str, ...] = (),
@@ -181,7 +220,7 @@ def command(app: typer.Typer, name: str, *, help: str, examples: tuple[str, ...]
             from time import perf_counter
 
             started = perf_counter()
-            _begin({key: kwargs.pop(key) for key in GLOBAL_NAMES})
+            _begin({key: kwargs.pop(key) for key in GLOBAL_NAMES if key in kwargs})
             if current.debug:
                 from kvcli import __version__
                 from kvcli.store.paths import home_dir
@@ -191,6 +230,7 @@ def command(app: typer.Typer, name: str, *, help: str, examples: tuple[str, ...]
             console.info(f"Command ran in {perf_counter() - started:.3f} seconds")
 
         run.kvcli_handler = handler  # type: ignore[attr-defined]
+        run.kvcli_policy = name not in NO_POLICY_COMMANDS  # type: ignore[attr-defined]
         run.__doc__ = help
         run.__name__ = handler.__name__
         epilog = None

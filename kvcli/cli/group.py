@@ -11,7 +11,8 @@ from kvcli.cli import console
 from kvcli.cli.app import new_app
 from kvcli.cli.command import command
 from kvcli.cli.context import open_home
-from kvcli.cli.params import RequiredLocation, Tags
+from kvcli.cli.params import (NoWait, RequiredLocation, Tags, WaitCreated, WaitCustom,
+                              WaitDeleted, WaitExists, WaitInterval, WaitTimeout, WaitUpdated)
 from kvcli.errors import KvError
 
 app = new_app()
@@ -67,13 +68,27 @@ def group_exists(name: GroupName):
 def delete_group(name: GroupName,
                  yes: Annotated[bool, typer.Option("--yes", "-y",
                                                    help="Do not prompt for confirmation.")] = False,
-                 no_wait: Annotated[bool, typer.Option(
-                     "--no-wait", help="Do not wait for the long-running operation to "
-                                       "finish.")] = False):
+                 no_wait: NoWait = False):
     if not yes:
         _confirm()
     _groups().delete_group(open_home(), name)
     return None
+
+
+@command(app, "wait", help="Place the CLI in a waiting state until a condition of the resource "
+         "group is met.",
+         examples=("Wait until a resource group is deleted:\n"
+                   "    kvcli group wait --name MyResourceGroup --deleted",))
+def wait_group(name: GroupName, created: WaitCreated = False, updated: WaitUpdated = False,
+               deleted: WaitDeleted = False, exists: WaitExists = False,
+               custom: WaitCustom = None, interval: WaitInterval = 30,
+               timeout: WaitTimeout = 3600):
+    from kvcli.core.waiting import wait_for
+
+    home = open_home()
+    return wait_for(lambda: _groups().show_group(home, name), created=created,
+                    updated=updated, deleted=deleted, exists=exists, custom=custom,
+                    interval=interval, timeout=timeout)
 
 
 def _confirm() -> None:

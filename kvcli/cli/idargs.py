@@ -10,7 +10,7 @@ from typing import Annotated, NamedTuple, Optional
 
 import typer
 
-from kvcli.cli.completers import vault_names
+from kvcli.cli.completers import active_vault_names, object_names
 from kvcli.cli.params import defaulted
 from kvcli.errors import KvError
 
@@ -22,11 +22,12 @@ Id = Annotated[Optional[str], typer.Option(
     "--id", metavar="ID", rich_help_panel=PANEL,
     help="Id of the object. If specified all other 'Id' arguments should be omitted.")]
 VaultName = defaulted(Optional[str], "--vault-name", key="vault", exclusive_with="id",
-                      metavar="NAME", rich_help_panel=PANEL, autocompletion=vault_names,
+                      metavar="NAME", rich_help_panel=PANEL,
+                      autocompletion=active_vault_names,
                       help="Name of the Key Vault. Required if --id is not specified. Default: "
                            "defaults.vault from `kvcli config`.")
 RequiredVaultName = defaulted(str, "--vault-name", key="vault", required=True, metavar="NAME",
-                              rich_help_panel=PANEL, autocompletion=vault_names,
+                              rich_help_panel=PANEL, autocompletion=active_vault_names,
                               help="Name of the Key Vault. Required unless defaults.vault is "
                                    "configured (`kvcli config set defaults.vault=<name>`).")
 Version = Annotated[Optional[str], typer.Option(
@@ -35,10 +36,13 @@ Version = Annotated[Optional[str], typer.Option(
 
 
 def name_option(noun: str, *, required: bool = False):
+    """`--name` of a vault object; completes the names of that kind (`secret` -> `secrets`)
+    in the vault given on the command line."""
     annotation = str if required else Optional[str]
     hint = "" if required else " Required if --id is not specified."
     return Annotated[annotation, typer.Option("--name", "-n", metavar="NAME",
                                               rich_help_panel=PANEL,
+                                              autocompletion=object_names(f"{noun}s"),
                                               help=f"Name of the {noun}.{hint}")]
 
 

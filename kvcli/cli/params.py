@@ -24,8 +24,13 @@ TRISTATE_FLAGS = frozenset({
 # Options az declares with nargs='*': every following word up to the next option is a value.
 MULTI_VALUE_OPTIONS = frozenset({"--tags", "--ops", "--certificate-permissions",
                                  "--key-permissions", "--secret-permissions",
-                                 "--storage-permissions"})
+                                 "--storage-permissions", "--network-acls-ips",
+                                 "--network-acls-vnets", "--ip-address"})
 MULTI_VALUE_SEPARATOR = "\x1f"
+# Generic update (nargs='+'): applied in command-line order across the three options, so
+# each occurrence also carries its position (see cli/argv.py).
+ORDERED_OPTIONS = frozenset({"--set", "--add", "--remove"})
+POSITION_SEPARATOR = "\x1e"
 
 
 def _option_name(param: Any) -> str:
@@ -34,12 +39,20 @@ def _option_name(param: Any) -> str:
 
 
 class AzChoice(ParamType):
-    """A case-insensitive enumeration, returned in its canonical spelling."""
+    """A case-insensitive enumeration, returned in its canonical spelling; the shell
+    completes its values (so bash never falls back to file names there)."""
 
     name = "choice"
 
     def __init__(self, choices: tuple[str, ...]) -> None:
         self.choices = choices
+
+    def shell_complete(self, ctx: Any, param: Any, incomplete: str) -> list:
+        from typer._click.shell_completion import CompletionItem
+
+        prefix = (incomplete or "").lower()
+        return [CompletionItem(choice) for choice in self.choices
+                if choice.lower().startswith(prefix)]
 
     def convert(self, value: Any, param: Any, ctx: Any) -> Any:
         if value is None:
@@ -122,6 +135,37 @@ class AzChoiceList(AzChoice):
                 for word in str(value).split(MULTI_VALUE_SEPARATOR) if word]
 
 
+class AzWords(ParamType):
+    """The words of a nargs='*' option, as cli/argv.py joined them."""
+
+    name = "words"
+
+    def convert(self, value: Any, param: Any, ctx: Any) -> Any:
+        if value is None or isinstance(value, list):
+            return value
+        return [word for word in str(value).split(MULTI_VALUE_SEPARATOR) if word]
+
+
+def last_occurrence(occurrences: list[list[str]] | None) -> list[str]:
+    """A nargs='*' option given several times: argparse keeps the last occurrence's words."""
+    return list(occurrences[-1]) if occurrences else []
+
+
+class AzOrderedWords(ParamType):
+    """One occurrence of a generic update option: (its position, its words)."""
+
+    name = "ordered"
+
+    def convert(self, value: Any, param: Any, ctx: Any) -> Any:
+        if value is None or isinstance(value, tuple):
+            return value
+        position, _, words = str(value).partition(POSITION_SEPARATOR)
+        values = tuple(word for word in words.split(MULTI_VALUE_SEPARATOR) if word)
+        if not values or not position.isdigit():
+            raise UsageError(f"argument {_option_name(param)}: expected at least one argument")
+        return int(position), values
+
+
 def choice(*values: str) -> AzChoice:
     return AzChoice(values)
 
@@ -140,6 +184,8 @@ MAX_PAGE_SIZE = 25
 BOOL = AzBool()
 INT = AzInt()
 TAGS = AzTags()
+WORDS = AzWords()
+ORDERED_WORDS = AzOrderedWords()
 
 MaxResults = Annotated[Optional[int], typer.Option(
     "--maxresults", click_type=AzMaxResults(), metavar="N",
@@ -222,7 +268,8 @@ OptionalVaultName = Annotated[Optional[str], typer.Option(
     help="Name of the Vault.")]
 # `--vault-name` outside the Id Arguments (e.g. `keyvault backup-all`).
 RequiredVaultNameOption = defaulted(str, "--vault-name", key="vault", required=True,
-                                    metavar="NAME", autocompletion=completers.vault_names,
+                                    metavar="NAME",
+                                    autocompletion=completers.active_vault_names,
                                     help=VAULT_HELP + " Required unless configured.")
 NoWait = Annotated[bool, typer.Option(
     "--no-wait", help="Do not wait for the long-running operation to finish.")]
@@ -233,3 +280,55 @@ def tristate(flag: str, help: str, panel: str | None = None) -> Any:
     # Annotated as str: Typer would turn a bool into an on/off flag pair; AzBool converts.
     return Annotated[Optional[str], typer.Option(flag, click_type=BOOL, metavar="{false, true}",
                                             help=help, rich_help_panel=panel)]
+
+
+GENERIC_PANEL = "Generic Update Arguments"
+SetProperties = Annotated[Optional[list[Any]], typer.Option(
+    "--set", click_type=ORDERED_WORDS, metavar="KEY=VALUE", rich_help_panel=GENERIC_PANEL,
+    help="Update an object by specifying a property path and value to set.  Example: "
+         "`--set property1.property2=<value>`.")]
+AddProperties = Annotated[Optional[list[Any]], typer.Option(
+    "--add", click_type=ORDERED_WORDS, metavar="LIST KEY=VALUE", rich_help_panel=GENERIC_PANEL,
+    help="Add an object to a list of objects by specifying a path and key value pairs.  "
+         "Example: `--add property.listProperty <key=value, string or JSON string>`.")]
+RemoveProperties = Annotated[Optional[list[Any]], typer.Option(
+    "--remove", click_type=ORDERED_WORDS, metavar="LIST INDEX", rich_help_panel=GENERIC_PANEL,
+    help="Remove a property or an element from a list.  Example: `--remove property.list "
+         "<indexToRemove>` OR `--remove propertyToRemove`.")]
+ForceString = Annotated[bool, typer.Option(
+    "--force-string", rich_help_panel=GENERIC_PANEL,
+    help="When using 'set' or 'add', preserve string literals instead of attempting to convert "
+         "to JSON.")]
+
+
+def generic_operations(set_: list | None, add: list | None, remove: list | None) -> list:
+    """The --set/--add/--remove occurrences in the order they were given, as az applies them."""
+    from kvcli.core.generic_update import Operation
+
+    tagged = [(position, Operation(kind, values))
+              for kind, given in (("set", set_), ("add", add), ("remove", remove))
+              for position, values in given or ()]
+    return [operation for _, operation in sorted(tagged, key=lambda item: item[0])]
+
+
+WAIT_PANEL = "Wait Condition Arguments"
+WaitCreated = Annotated[bool, typer.Option(
+    "--created", rich_help_panel=WAIT_PANEL,
+    help="Wait until created with 'provisioningState' at 'Succeeded'.")]
+WaitUpdated = Annotated[bool, typer.Option(
+    "--updated", rich_help_panel=WAIT_PANEL,
+    help="Wait until updated with provisioningState at 'Succeeded'.")]
+WaitDeleted = Annotated[bool, typer.Option("--deleted", rich_help_panel=WAIT_PANEL,
+                                           help="Wait until deleted.")]
+WaitExists = Annotated[bool, typer.Option("--exists", rich_help_panel=WAIT_PANEL,
+                                          help="Wait until the resource exists.")]
+WaitCustom = Annotated[Optional[str], typer.Option(
+    "--custom", metavar="JMESPATH", rich_help_panel=WAIT_PANEL,
+    help="Wait until the condition satisfies a custom JMESPath query. E.g. "
+         "provisioningState!='InProgress', instanceView.statuses[?code=='PowerState/running'].")]
+WaitInterval = Annotated[int, typer.Option("--interval", click_type=INT, metavar="SECONDS",
+                                           rich_help_panel=WAIT_PANEL,
+                                           help="Polling interval in seconds. Default: 30.")]
+WaitTimeout = Annotated[int, typer.Option("--timeout", click_type=INT, metavar="SECONDS",
+                                          rich_help_panel=WAIT_PANEL,
+                                          help="Maximum wait in seconds. Default: 3600.")]

@@ -12,9 +12,12 @@ from kvcli.cli.app import new_app
 from kvcli.cli.command import command
 from kvcli.cli.completers import location_names
 from kvcli.cli.context import open_home
-from kvcli.cli.params import (INT, Location, NoWait, OptionalVaultName, RequiredResourceGroup,
-                              RequiredVaultNameOption, ResourceGroup, Tags, VaultName, choice,
-                              tristate)
+from kvcli.cli.params import (INT, WORDS, AddProperties, ForceString, Location, NoWait,
+                              OptionalVaultName, RemoveProperties, RequiredResourceGroup,
+                              RequiredVaultNameOption, ResourceGroup, SetProperties, Tags,
+                              VaultName, WaitCreated, WaitCustom, WaitDeleted, WaitExists,
+                              WaitInterval, WaitTimeout, WaitUpdated, choice,
+                              generic_operations, last_occurrence, tristate)
 
 app = new_app()
 
@@ -51,11 +54,27 @@ DefaultAction = Annotated[Optional[str], typer.Option(
 Bypass = Annotated[Optional[str], typer.Option(
     "--bypass", click_type=choice("AzureServices", "None"), metavar="{AzureServices, None}",
     rich_help_panel=NETWORK_PANEL, help="Bypass traffic for space-separated uses.")]
+NetworkAcls = Annotated[Optional[str], typer.Option(
+    "--network-acls", metavar="JSON", rich_help_panel=NETWORK_PANEL,
+    help='Network ACLs. It accepts a JSON filename or a JSON string. JSON format: '
+         '`{"ip":[<ip1>, <ip2>...],"vnet":[<vnet_name_1>/<subnet_name_1>,<subnet_id2>...]}`. '
+         'Recorded and shown as in Azure; kvcli does not filter data-plane calls by them.')]
+NetworkAclsIps = Annotated[Optional[list[str]], typer.Option(
+    "--network-acls-ips", click_type=WORDS, metavar="IP", rich_help_panel=NETWORK_PANEL,
+    help="Network ACLs IP rules. Space-separated list of IP addresses.")]
+NetworkAclsVnets = Annotated[Optional[list[str]], typer.Option(
+    "--network-acls-vnets", click_type=WORDS, metavar="VNET", rich_help_panel=NETWORK_PANEL,
+    help="Network ACLS VNet rules. Space-separated list of Vnet/subnet pairs or subnet "
+         "resource ids.")]
 # Where a vault was deleted is a fact to look up, not a preference: defaults.location is not
 # applied, so a configured default never hides a vault deleted in another region.
 DeletedLocation = Annotated[Optional[str], typer.Option(
     "--location", "-l", metavar="LOCATION", autocompletion=location_names,
     help="Location of the deleted vault. Found by name when omitted.")]
+MAX_JSON_FILE_BYTES = 1024 * 1024
+JSON_QUOTING_HINT = ("The provided JSON string may have been parsed by the shell. See "
+                     "https://learn.microsoft.com/cli/azure/use-azure-cli-successfully-quoting"
+                     "#json-strings")
 DELETE_WARNING = (
     "Warning! If you have soft-delete protection enabled on this key vault, you will not be "
     "able to reuse this key vault name until the key vault has been purged from the soft "
@@ -93,6 +112,12 @@ def _lists_vaults(resource_type: str | None) -> bool:
     return resource_type != "hsm"
 
 
+def _resource_types(incomplete: str) -> list[str]:
+    """Completion for --resource-type; not a choice type: az answers other values with an
+    error of its own (exit 1), not a usage error."""
+    return [value for value in ("hsm", "vault") if value.startswith(incomplete or "")]
+
+
 def _vault_table(result):
     rows = result if isinstance(result, list) else [result]
     return [{"Location": r["location"], "Name": r["name"],
@@ -127,8 +152,20 @@ def create_vault(
     public_network_access: PublicAccess = None,
     default_action: DefaultAction = None,
     bypass: Bypass = None,
+    network_acls: NetworkAcls = None,
+    network_acls_ips: NetworkAclsIps = None,
+    network_acls_vnets: NetworkAclsVnets = None,
     no_wait: NoWait = False,
 ):
+    acls = None
+    if network_acls or network_acls_ips or network_acls_vnets:
+        from kvcli.core import network_rules
+
+        acls = network_rules.from_create_arguments(
+            open_home().subscription_id, resource_group,
+            _json_argument(network_acls) if network_acls else None,
+            last_occurrence(network_acls_ips), last_occurrence(network_acls_vnets), bypass,
+            default_action)
     with _validator_lookup("ResourceGroupNotFound", applies=location is None):
         result = _vaults().create_vault(
             open_home(), name=name, resource_group=resource_group, location=location,
@@ -141,8 +178,31 @@ def create_vault(
             enabled_for_disk_encryption=enabled_for_disk_encryption,
             enabled_for_template_deployment=enabled_for_template_deployment,
             public_network_access=public_network_access, default_action=default_action,
-            bypass=bypass)
+            bypass=bypass, network_acls=acls)
     return None if no_wait else result
+
+
+def _json_argument(value: str):
+    """az's `validate_file_or_dict`: a JSON file's path (or `@path`), else JSON text."""
+    import json
+    import os
+
+    from kvcli.errors import KvError
+    from kvcli.store.files import read_input
+
+    path = value[1:] if value.startswith("@") else os.path.expanduser(value)
+    if value.startswith("@") or os.path.exists(path):
+        value = read_input(path, MAX_JSON_FILE_BYTES, "JSON file").decode("utf-8-sig", "replace")
+    try:
+        return json.loads(value)
+    except ValueError as problem:
+        from kvcli.core.generic_update import parse_value
+
+        error, parsed = problem, parse_value(value)
+    if isinstance(parsed, str):
+        raise KvError(f"Failed to parse string as JSON:\n{value}\nError detail: {error}",
+                      recommendations=(JSON_QUOTING_HINT,))
+    return parsed
 
 
 @command(app, "show", help="Show details of a Vault.",
@@ -159,7 +219,7 @@ def show_vault(name: VaultName, resource_group: ResourceGroup = None):
          table=_vault_table)
 def list_vaults(resource_group: ResourceGroup = None,
                 resource_type: Annotated[Optional[str], typer.Option(
-                    "--resource-type", metavar="TYPE",
+                    "--resource-type", metavar="TYPE", autocompletion=_resource_types,
                     help="When --resource-type is not present the command will list all "
                          "Vaults. Possible values: vault, hsm.")] = None):
     if not _lists_vaults(resource_type):
@@ -170,7 +230,14 @@ def list_vaults(resource_group: ResourceGroup = None,
 @command(app, "update", help="Update the properties of a Vault. Retention days are fixed once "
          "set; purge protection can be enabled but never disabled.",
          examples=("Enable purge protection on a key vault:\n"
-                   "    kvcli keyvault update --name MyKeyVault --enable-purge-protection true",),
+                   "    kvcli keyvault update --name MyKeyVault --enable-purge-protection true",
+                   "Switch a key vault to the premium SKU with a generic update:\n"
+                   "    kvcli keyvault update --name MyKeyVault "
+                   "--set properties.sku.name=premium",
+                   "Add an IP rule and drop the first access policy:\n"
+                   "    kvcli keyvault update --name MyKeyVault "
+                   "--add properties.networkAcls.ipRules value=1.2.3.4 "
+                   "--remove properties.accessPolicies 0"),
          table=_vault_table)
 def update_vault(
     name: VaultName,
@@ -185,9 +252,15 @@ def update_vault(
     default_action: DefaultAction = None,
     bypass: Bypass = None,
     tags: Tags = None,
+    set_: SetProperties = None,
+    add: AddProperties = None,
+    remove: RemoveProperties = None,
+    force_string: ForceString = False,
     no_wait: NoWait = False,
 ):
-    result = _vaults().update_vault(
+    from kvcli.core import vault_update
+
+    result = vault_update.update_vault(
         open_home(), name, resource_group, retention_days=retention_days,
         enable_purge_protection=enable_purge_protection,
         enable_rbac_authorization=enable_rbac_authorization,
@@ -195,8 +268,35 @@ def update_vault(
         enabled_for_disk_encryption=enabled_for_disk_encryption,
         enabled_for_template_deployment=enabled_for_template_deployment,
         public_network_access=public_network_access, default_action=default_action,
-        bypass=bypass, tags=tags)
+        bypass=bypass, tags=tags, operations=generic_operations(set_, add, remove),
+        force_string=force_string, warn=console.warning)
     return None if no_wait else result
+
+
+@command(app, "wait", help="Place the CLI in a waiting state until a condition of the vault is "
+         "met. Offline the vault is never in progress, so most conditions hold at once.",
+         examples=("Pause until a key vault is created:\n"
+                   "    kvcli keyvault wait --name MyKeyVault --created",
+                   "Pause until a key vault is deleted:\n"
+                   "    kvcli keyvault wait --name MyKeyVault -g MyResourceGroup --deleted"))
+def wait_vault(name: VaultName, resource_group: ResourceGroup = None,
+               created: WaitCreated = False, updated: WaitUpdated = False,
+               deleted: WaitDeleted = False, exists: WaitExists = False,
+               custom: WaitCustom = None, interval: WaitInterval = 30,
+               timeout: WaitTimeout = 3600):
+    return wait_for_vault(name, resource_group, created=created, updated=updated,
+                          deleted=deleted, exists=exists, custom=custom, interval=interval,
+                          timeout=timeout)
+
+
+def wait_for_vault(name: str, resource_group: str | None, **conditions):
+    """az's vault `wait`: without -g the group is looked up once, as az's validator does."""
+    from kvcli.core.waiting import wait_for
+
+    vaults, home = _vaults(), open_home()
+    if resource_group is None:
+        resource_group = vaults.active_vault(home, name)["resourceGroup"]
+    return wait_for(lambda: vaults.show_vault(home, name, resource_group), **conditions)
 
 
 @command(app, "delete", help="Delete a Vault. It moves to the soft-deleted state for its "
@@ -212,7 +312,7 @@ def delete_vault(name: VaultName, resource_group: ResourceGroup = None, no_wait:
          examples=("List the soft-deleted key vaults:\n    kvcli keyvault list-deleted",),
          table=lambda rows: [{"Name": r["name"]} for r in rows])
 def list_deleted_vaults(resource_type: Annotated[Optional[str], typer.Option(
-        "--resource-type", metavar="TYPE",
+        "--resource-type", metavar="TYPE", autocompletion=_resource_types,
         help="When --resource-type is not present the command will list all deleted Vaults. "
              "Possible values: vault, hsm.")] = None):
     if not _lists_vaults(resource_type):
@@ -285,7 +385,8 @@ def _stepper(progress):
 
 
 @command(app, "backup-all", help="[kvcli extension] Back up every object of a vault: one "
-         "encrypted blob per object plus a manifest, in a directory.",
+         "encrypted blob per object plus a manifest, in a directory. Soft-deleted objects "
+         "cannot be backed up (as in Key Vault); a warning names them.",
          examples=("Back up a whole vault:\n"
                    "    kvcli keyvault backup-all --vault-name MyVault --dir ./myvault-backup",))
 def backup_all(vault_name: RequiredVaultNameOption, dir: BackupDir):
@@ -300,7 +401,8 @@ def backup_all(vault_name: RequiredVaultNameOption, dir: BackupDir):
     except OSError as error:
         raise file_error(error, directory) from None
     with _progress("Backing up") as progress:
-        return vault_backup.backup_all(open_home(), vault_name, directory, _stepper(progress))
+        return vault_backup.backup_all(open_home(), vault_name, directory, _stepper(progress),
+                                       warn=console.warning)
 
 
 @command(app, "restore-all", help="[kvcli extension] Restore every object of a backup-all "

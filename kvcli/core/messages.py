@@ -120,6 +120,31 @@ def soft_delete_mandatory() -> ServiceError:
         "a vault is an irreversible action.", status=400)
 
 
+def invalid_property_value(path: str, value: object) -> ServiceError:
+    """GUESS: the form of Key Vault's 400 for a bad request-body value (seen verbatim only
+    for private IP ranges, below)."""
+    import json
+
+    shown = value if isinstance(value, str) else json.dumps(value)
+    return ServiceError("BadRequest", f"Invalid value found at {path}: {shown}", status=400)
+
+
+def private_ip_range(path: str, value: str, network: object) -> ServiceError:
+    """[ISSUE] Azure/azure-powershell#11471 (10.0.0.0/8); the other ranges are GUESSed."""
+    first, last = network.network_address, network.broadcast_address  # type: ignore[attr-defined]
+    return ServiceError("BadRequest", f"Invalid value found at {path}: {value} belongs to "
+                        f"forbidden range {first}\u2013{last} (private IP addresses)", status=400)
+
+
+def vault_location_change(name: str, group: str, location: str, requested: str) -> ServiceError:
+    """GUESS: ARM's usual InvalidResourceLocation text for a PUT that moves a resource."""
+    return ServiceError(
+        "InvalidResourceLocation",
+        f"The resource '{name}' already exists in location '{location}' in resource group "
+        f"'{group}'. A resource with the same name cannot be created in location "
+        f"'{requested}'. Please select a new resource name.", status=409)
+
+
 def no_deleted_vault(name: str) -> KvError:
     return KvError(f"No deleted Vault or HSM was found with name {name}")
 

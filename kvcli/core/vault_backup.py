@@ -26,6 +26,7 @@ MAX_MANIFEST_BYTES = 16 * 1024 * 1024
 @dataclass(frozen=True)
 class BackupKind:
     names: Callable[[Home, str], list[str]]
+    deleted_names: Callable[[Home, str], list[str]]
     backup: Callable[[Home, str, str], bytes]
     restore: Callable[[Home, str, bytes], dict]
 
@@ -37,7 +38,10 @@ def _secret_kind() -> BackupKind:
         # A certificate's managed secret travels in the certificate's blob.
         return [item["name"] for item in secrets.list_secrets(home, vault_name)]
 
-    return BackupKind(names, secrets.backup_secret, secrets.restore_secret)
+    def deleted_names(home: Home, vault_name: str) -> list[str]:
+        return [item["name"] for item in secrets.list_deleted_secrets(home, vault_name)]
+
+    return BackupKind(names, deleted_names, secrets.backup_secret, secrets.restore_secret)
 
 
 def _key_kind() -> BackupKind:
@@ -47,7 +51,10 @@ def _key_kind() -> BackupKind:
         # A certificate's managed key travels in the certificate's blob.
         return [item["name"] for item in keys.list_keys(home, vault_name)]
 
-    return BackupKind(names, keys.backup_key, keys.restore_key)
+    def deleted_names(home: Home, vault_name: str) -> list[str]:
+        return [item["name"] for item in keys.list_deleted_keys(home, vault_name)]
+
+    return BackupKind(names, deleted_names, keys.backup_key, keys.restore_key)
 
 
 def _certificate_kind() -> BackupKind:
@@ -57,7 +64,12 @@ def _certificate_kind() -> BackupKind:
         return [item["name"] for item in certificates.list_certificates(
             home, vault_name, include_pending=True)]
 
-    return BackupKind(names, certificates.backup_certificate, certificates.restore_certificate)
+    def deleted_names(home: Home, vault_name: str) -> list[str]:
+        return [item["name"] for item in certificates.list_deleted_certificates(
+            home, vault_name, include_pending=True)]
+
+    return BackupKind(names, deleted_names, certificates.backup_certificate,
+                      certificates.restore_certificate)
 
 
 KINDS: dict[str, Callable[[], BackupKind]] = {"secret": _secret_kind, "key": _key_kind,
@@ -65,14 +77,23 @@ KINDS: dict[str, Callable[[], BackupKind]] = {"secret": _secret_kind, "key": _ke
 
 
 def backup_all(home: Home, vault_name: str, directory: Path,
-               on_object: Callable[[str, str], None] | None = None) -> dict:
-    """Write every active object's blob and the manifest; returns the manifest."""
+               on_object: Callable[[str, str], None] | None = None,
+               warn: Callable[[str], None] = lambda message: None) -> dict:
+    """Write every active object's blob and the manifest; returns the manifest.
+
+    Key Vault refuses to back up a soft-deleted object, so those are named in a warning
+    rather than left out silently."""
     from kvcli.core.objects import DataPlaneVault
 
     vault = DataPlaneVault(home, vault_name)
     kinds = {kind: make() for kind, make in KINDS.items()}
     plan = [(kind, name) for kind, handler in kinds.items()
             for name in handler.names(home, vault.name)]
+    skipped = [f"{kind} {name}" for kind, handler in kinds.items()
+               for name in handler.deleted_names(home, vault.name)]
+    if skipped:
+        warn(f"{len(skipped)} soft-deleted object(s) not backed up (Key Vault cannot back up "
+             f"a deleted object; recover it first): {', '.join(skipped)}")
     entries = []
     for kind, name in plan:
         if on_object:

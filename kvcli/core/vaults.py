@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Callable
+
 from kvcli.core import access, lifecycle, messages
 from kvcli.core.clock import home_now
 from kvcli.core.groups import load_group
@@ -185,8 +187,13 @@ def create_vault(home: Home, *, name: str, resource_group: str, location: str | 
                  enabled_for_disk_encryption: bool | None = None,
                  enabled_for_template_deployment: bool | None = None,
                  public_network_access: str | None = None, default_action: str | None = None,
-                 bypass: str | None = None) -> dict:
-    """Create a vault with az's defaults; the name is taken while a soft-deleted twin exists."""
+                 bypass: str | None = None, network_acls: dict | None = None) -> dict:
+    """Create a vault with az's defaults; the name is taken while a soft-deleted twin exists.
+
+    `network_acls` (from `network_rules.from_create_arguments`) wins over bypass and
+    default_action, as in az."""
+    from kvcli.core import network_rules
+
     group = load_group(home, resource_group)
     location = resolve_location(location) if location else group["location"]
     validate_vault_name(name)
@@ -222,9 +229,8 @@ def create_vault(home: Home, *, name: str, resource_group: str, location: str | 
             "enabledForDiskEncryption": bool(enabled_for_disk_encryption),
             "enabledForTemplateDeployment": bool(enabled_for_template_deployment),
             "publicNetworkAccess": public_network_access or "Enabled",
-            "networkAcls": {"bypass": bypass or "AzureServices",
-                            "defaultAction": default_action or "Allow",
-                            "ipRules": [], "virtualNetworkRules": []},
+            "networkAcls": network_rules.stored(
+                network_acls or network_rules.default_acls(bypass, default_action)),
             "accessPolicies": policies,
             "createdAt": now, "createdBy": home.user_name,
             "lastModifiedAt": now, "lastModifiedBy": home.user_name,
@@ -263,49 +269,22 @@ def list_vaults(home: Home, resource_group: str | None = None) -> list[dict]:
     return [vault_list_item(home, r) for r in readable]
 
 
-def update_vault(home: Home, name: str, resource_group: str | None = None, *,
-                 retention_days: int | None = None,
-                 enable_purge_protection: bool | None = None,
-                 enable_rbac_authorization: bool | None = None,
-                 enabled_for_deployment: bool | None = None,
-                 enabled_for_disk_encryption: bool | None = None,
-                 enabled_for_template_deployment: bool | None = None,
-                 public_network_access: str | None = None, default_action: str | None = None,
-                 bypass: str | None = None, tags: dict | None = None) -> dict:
-    """Apply mutable settings; retention is fixed and purge protection only turns on."""
-    resource_tags(tags)
+def modify_vault(home: Home, name: str, resource_group: str | None,
+                 change: Callable[[dict], bool]) -> dict:
+    """Read, change and write back a vault as ARM's GET then PUT: `change` edits the vault's
+    JSON view (without `resourceGroup`, which az adds for printing) and answers whether
+    there is anything to send; the result is checked and stored (see vault_update)."""
+    from kvcli.core import vault_update
+
     with home.locked():
         record = active_vault(home, name, resource_group)
         with access.guard(home, access.VAULT_UPDATE, vault_id(home, record), vault=record):
-            _update(record, retention_days=retention_days,
-                    enable_purge_protection=enable_purge_protection,
-                    settings=(("rbac", enable_rbac_authorization),
-                              ("enabledForDeployment", enabled_for_deployment),
-                              ("enabledForDiskEncryption", enabled_for_disk_encryption),
-                              ("enabledForTemplateDeployment", enabled_for_template_deployment),
-                              ("publicNetworkAccess", public_network_access), ("tags", tags)),
-                    default_action=default_action, bypass=bypass)
-            save_modified(home, record)
+            document = vault_view(home, record)
+            del document["resourceGroup"]
+            if change(document):
+                vault_update.store(home, record, document)
+                save_modified(home, record)
     return vault_view(home, record)
-
-
-def _update(record: dict, *, retention_days: int | None, enable_purge_protection: bool | None,
-            settings: tuple, default_action: str | None, bypass: str | None) -> None:
-    """The checks and changes of `update_vault`, on the record only."""
-    if retention_days is not None and retention_days != record["retentionDays"]:
-        validate_retention(retention_days)
-        raise messages.retention_immutable()
-    if enable_purge_protection is False:
-        raise messages.purge_protection_irreversible()
-    if enable_purge_protection:
-        record["purgeProtection"] = True
-    for key, value in settings:
-        if value is not None:
-            record[key] = value
-    if default_action is not None:
-        record["networkAcls"]["defaultAction"] = default_action
-    if bypass is not None:
-        record["networkAcls"]["bypass"] = bypass
 
 
 def delete_vault(home: Home, name: str, resource_group: str | None = None) -> None:

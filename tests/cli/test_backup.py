@@ -165,6 +165,8 @@ def test_backup_all_and_restore_all(kv, rg, vault, tmp_path):
     assert manifest.exit_code == 0, manifest.stderr
     assert [(o["kind"], o["name"]) for o in manifest.json["objects"]] == [("secret", "a"),
                                                                          ("secret", "b")]
+    assert manifest.stderr == ("WARNING: 1 soft-deleted object(s) not backed up (Key Vault "
+                               "cannot back up a deleted object; recover it first): secret c\n")
     assert json.loads((out / "manifest.json").read_text()) == manifest.json
     kv("keyvault", "create", "-n", "vault2", "-g", rg)
     kv("keyvault", "secret", "set", "--vault-name", "vault2", "-n", "b", "--value", "taken")

@@ -45,8 +45,9 @@ def test_commands_complete():
 
 
 def test_vault_names_complete_for_vault_name(populated):
+    # The data plane reaches active vaults only: soft-deleted beta-vault is not offered.
     assert complete_bash("kvcli keyvault secret show --vault-name ") == [
-        "alpha-vault", "alpine-vault", "beta-vault"]
+        "alpha-vault", "alpine-vault"]
     assert complete_bash("kvcli keyvault secret list --vault-name al") == [
         "alpha-vault", "alpine-vault"]
 
@@ -54,6 +55,58 @@ def test_vault_names_complete_for_vault_name(populated):
 def test_vault_names_complete_for_keyvault_name(populated):
     assert complete_bash("kvcli keyvault show -n alp") == ["alpha-vault", "alpine-vault"]
     assert complete_bash("kvcli keyvault recover --name b") == ["beta-vault"]
+
+
+@pytest.mark.parametrize(("line", "offered"), [
+    ("kvcli keyvault show -n ", ["alpha-vault", "alpine-vault"]),
+    ("kvcli keyvault update -n ", ["alpha-vault", "alpine-vault"]),
+    ("kvcli keyvault delete --name ", ["alpha-vault", "alpine-vault"]),
+    ("kvcli keyvault network-rule list -n ", ["alpha-vault", "alpine-vault"]),
+    ("kvcli keyvault recover -n ", ["beta-vault"]),
+    ("kvcli keyvault purge -n ", ["beta-vault"]),
+    ("kvcli keyvault show-deleted --name ", ["beta-vault"]),
+])
+def test_vault_names_follow_the_state_the_command_needs(populated, line, offered):
+    assert complete_bash(line) == offered
+
+
+@pytest.fixture
+def secrets(kv, populated):
+    for name in ("db-password", "db-user", "old-token"):
+        assert kv("keyvault", "secret", "set", "--vault-name", "alpha-vault", "-n", name,
+                  "--value", "x").exit_code == 0
+    kv("keyvault", "secret", "delete", "--vault-name", "alpha-vault", "-n", "old-token")
+
+
+def test_object_names_of_the_chosen_vault(secrets):
+    assert complete_bash("kvcli keyvault secret show --vault-name alpha-vault -n ") == [
+        "db-password", "db-user"]
+    assert complete_bash("kvcli keyvault secret set-attributes --vault-name alpha-vault "
+                         "--name db-p") == ["db-password"]
+    for command in ("recover", "purge", "show-deleted"):
+        assert complete_bash(f"kvcli keyvault secret {command} --vault-name alpha-vault "
+                             "-n ") == ["old-token"]
+    assert complete_bash("kvcli keyvault secret show --vault-name alpine-vault -n ") == []
+    assert complete_bash("kvcli keyvault secret show -n ") == []
+    configured = complete_bash("kvcli keyvault secret show -n db",
+                               env={"KVCLI_DEFAULTS_VAULT": "alpha-vault"})
+    assert configured == ["db-password", "db-user"]
+
+
+@pytest.mark.parametrize(("line", "offered"), [
+    ("kvcli keyvault list -o ", ["json", "jsonc", "yaml", "yamlc", "table", "tsv", "none"]),
+    ("kvcli keyvault list --output t", ["table", "tsv"]),
+    ("kvcli keyvault create --sku ", ["premium", "standard"]),
+    ("kvcli keyvault update -n v --enable-purge-protection ", ["false", "true"]),
+    ("kvcli keyvault create --public-network-access ", ["Disabled", "Enabled"]),
+    ("kvcli keyvault update -n v --default-action d", ["Deny"]),
+    ("kvcli keyvault list --resource-type ", ["hsm", "vault"]),
+    ("kvcli keyvault list-deleted --resource-type v", ["vault"]),
+    ("kvcli keyvault secret download --encoding ", ["ascii", "base64", "hex", "utf-16be",
+                                                    "utf-16le", "utf-8"]),
+])
+def test_enumerations_complete_their_values(line, offered):
+    assert complete_bash(line) == offered
 
 
 def test_groups_and_locations_complete(populated):
