@@ -425,27 +425,50 @@ def guard(home: Home, action: Action, resource: str, *, vault: dict | None = Non
     """Run the body only if the caller may; audit a vault operation's outcome either way.
 
     Held under the home lock, so the decision, the change and its audit line are one step.
+    A read-only home (a read-only mount) still answers: the decision is made on what is
+    stored, but no audit line can be written there, and any change fails as it would anyway.
     """
     from kvcli.core import audit
 
-    with home.locked():
+    with _locked_if_writable(home) as writable:
         caller = principals.caller(home)
+        audited = bool(action.operation) and writable
         record = functools.partial(audit.append, home, action=action, resource=resource,
                                    caller=caller, vault=vault, request_uri=request_uri)
         if not permits(home, action, resource, vault=vault, assigning=assigning):
             refusal = _refusal(home, action, resource, vault)
-            if action.operation:
+            if audited:
                 record(status=403, result="Denied")
             raise refusal
         try:
             yield
         except KvError as error:
-            if action.operation:
+            if audited:
                 record(status=error.status if isinstance(error, ServiceError) else 400,
                        result="Failed")
             raise
-        if action.operation:
+        if audited:
             record(status=200, result="Success")
+
+
+@contextmanager
+def _locked_if_writable(home: Home) -> Iterator[bool]:
+    """The home's lock, or (on a home that cannot be written) no lock: nothing can change."""
+    from kvcli.store.home import ReadOnlyHome
+
+    try:
+        held = home.locked()
+        held.__enter__()
+    except ReadOnlyHome:
+        yield False
+        return
+    try:
+        yield True
+    except BaseException as error:
+        if not held.__exit__(type(error), error, error.__traceback__):
+            raise
+    else:
+        held.__exit__(None, None, None)
 
 
 def data_operation(kind, operation: str, *, vault_scoped: bool = False) -> Callable:
