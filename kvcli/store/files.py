@@ -98,18 +98,8 @@ def _in_dir(root: Path, path: Path, *, create: bool) -> Iterator[int | None]:
 def read_state(root: Path, path: Path, limit: int | None = None) -> bytes | None:
     """The bytes of a state file inside the home, or None when it does not exist."""
     try:
-        with _in_dir(root, path, create=False) as dir_fd:
-            if dir_fd is None:
-                return None
-            try:
-                fd = os.open(path.name, os.O_RDONLY | _NOFOLLOW, dir_fd=dir_fd)
-            except FileNotFoundError:
-                return None
-            except OSError as exc:
-                if exc.errno == errno.ELOOP:
-                    raise _not_a_plain_file(path) from None
-                raise
-            return _read_bounded(fd, path, limit or STATE_FILE_LIMIT)
+        fd = _open_state(root, path, os.O_RDONLY)
+        return None if fd is None else _read_bounded(fd, path, limit or STATE_FILE_LIMIT)
     except StateError:
         raise
     except OSError as exc:
