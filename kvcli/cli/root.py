@@ -12,6 +12,7 @@ from kvcli.cli.account import list_item, subscriptions_table
 from kvcli.cli.app import new_app
 from kvcli.cli.command import command
 from kvcli.cli.context import open_home
+from kvcli.cli.params import INT
 
 app = new_app()
 
@@ -67,3 +68,72 @@ def logout():
     from kvcli.core import principals
 
     principals.logout(open_home())
+
+
+@command(app, "serve", help="Serve Key Vault's REST data plane for this state home over HTTPS, "
+         "so the Azure SDKs (azure-keyvault-secrets...) run against it: the same JSON, status "
+         "codes, errors, authorization and audit log as the CLI, sharing the home's lock. "
+         "A vault is addressed by host (https://NAME.localhost:PORT) or path prefix "
+         "(https://127.0.0.1:PORT/vaults/NAME). Any bearer token is accepted; its 'oid' or "
+         "'upn' claim picks the principal, else the signed-in user. Needs the 'serve' extra: "
+         "pip install 'kvcli[serve]' (kvcli extension; not in az).",
+         examples=("Serve on https://127.0.0.1:8443:\n    kvcli serve",
+                   "Save the CA certificate for the SDKs' connection_verify:\n"
+                   "    kvcli serve --print-ca > kvcli-ca.pem",
+                   "Serve with your own certificate:\n"
+                   "    kvcli serve --port 9443 --cert server.pem --key server-key.pem"))
+def serve(host: Annotated[str, typer.Option(
+              "--host", metavar="ADDRESS",
+              help="Address to listen on. Anything but loopback is warned about: the server "
+                   "accepts any token.")] = "127.0.0.1",
+          port: Annotated[int, typer.Option("--port", click_type=INT, metavar="PORT",
+                                            help="TCP port to listen on.")] = 8443,
+          cert: Annotated[Optional[str], typer.Option(
+              "--cert", metavar="FILE",
+              help="Server certificate (PEM) to use instead of one issued by the home's CA; "
+                   "needs --key.")] = None,
+          key: Annotated[Optional[str], typer.Option(
+              "--key", metavar="FILE", help="Private key (PEM) of --cert.")] = None,
+          print_ca: Annotated[bool, typer.Option(
+              "--print-ca", help="Print the home's CA certificate (PEM), made on first use, "
+                                 "and exit.")] = False):
+    import sys
+
+    from kvcli.errors import KvError, UsageError
+
+    home = open_home()
+    if print_ca:
+        from kvcli.serve import tls
+
+        sys.stdout.write(tls.ca_pem(home).decode("ascii"))
+        return None
+    if (cert is None) != (key is None):
+        raise UsageError("usage error: --cert and --key must be given together")
+    if not 0 < port < 65536:
+        raise KvError(f"Port {port} is not between 1 and 65535.")
+    try:
+        import starlette  # noqa: F401
+        import uvicorn  # noqa: F401
+    except ImportError:
+        raise KvError("kvcli serve needs the optional 'serve' extra (Starlette and uvicorn). "
+                      "Install it with: pip install 'kvcli[serve]'") from None
+    if not _is_loopback(host):
+        console.warning(f"kvcli serve is binding to '{host}', which is not a loopback "
+                        "address: anyone who can reach it may read and change this home's "
+                        "vaults (kvcli accepts any bearer token).")
+    from pathlib import Path
+
+    from kvcli.serve import server
+
+    server.run(home, host, port, Path(cert) if cert else None, Path(key) if key else None)
+
+
+def _is_loopback(host: str) -> bool:
+    import ipaddress
+
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False

@@ -511,3 +511,68 @@ def no_matching_policies() -> KvError:
 
 def audit_log_damaged(problem: str) -> KvError:
     return KvError(f"The audit log does not verify: {problem}.")
+
+
+# --- the REST face (`kvcli serve`) ------------------------------------------------------
+def bearer_token_missing() -> ServiceError:
+    """Key Vault's answer to a request without a token (the SDKs' challenge discovery)."""
+    return ServiceError("Unauthorized", "AKV10000: Request is missing a Bearer or PoP token.",
+                        status=401)
+
+
+def token_principal_unknown() -> ServiceError:
+    """kvcli's own: the token names no principal of the home and no one is signed in."""
+    return ServiceError("Unauthorized", "The access token names no principal of this kvcli "
+                        "home (no 'oid' or known 'upn' claim) and no user is signed in.",
+                        status=401)
+
+
+def api_version_missing() -> ServiceError:
+    """GUESS: Key Vault refuses a request without `api-version`."""
+    return ServiceError("BadParameter", "The 'api-version' query parameter is required.",
+                        status=400)
+
+
+def api_version_unknown(version: str, latest: str) -> ServiceError:
+    """GUESS: Key Vault's text for an api-version it does not serve."""
+    return ServiceError("BadParameter", f"The specified version ({version}) is not "
+                        f"recognized. Consider using the latest supported version ({latest}).",
+                        status=400)
+
+
+def request_body_invalid(detail: str) -> ServiceError:
+    """GUESS: a body that is not the JSON the operation takes."""
+    return ServiceError("BadParameter", f"The request body is invalid: {detail}", status=400)
+
+
+def page_size_invalid(limit: int) -> ServiceError:
+    """GUESS: Key Vault's 400 for `maxresults` outside 1..limit."""
+    return ServiceError("BadParameter", f"The value of 'maxresults' must be between 1 and "
+                        f"{limit}.", status=400)
+
+
+def skip_token_invalid() -> ServiceError:
+    """GUESS: a `$skiptoken` this server did not issue."""
+    return ServiceError("BadParameter", "The '$skiptoken' query parameter is invalid.",
+                        status=400)
+
+
+def route_unknown(method: str, path: str) -> ServiceError:
+    """GUESS: an operation kvcli serve does not provide, as Key Vault answers an unknown URL."""
+    return ServiceError("BadParameter", f"The request URI is not a Key Vault operation kvcli "
+                        f"serve provides: {method} {path}", status=404)
+
+
+def served_vault_unknown(vault_name: str | None) -> ServiceError:
+    """kvcli's own: where Key Vault would fail name resolution, the server names the cause."""
+    if vault_name is None:
+        return ServiceError("VaultNotFound", "The request names no vault: use the host "
+                            "NAME.localhost or NAME.vault.azure.net, or the path prefix "
+                            "/vaults/NAME.", status=404)
+    return ServiceError("VaultNotFound", f"No active vault named '{vault_name}' in this kvcli "
+                        "home.", status=404)
+
+
+def server_failed() -> ServiceError:
+    return ServiceError("InternalServerError", "kvcli serve failed to handle the request; see "
+                        "its standard error.", status=500)

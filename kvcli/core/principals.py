@@ -7,6 +7,9 @@ first use. The directory is one small file; the signed-in principal lives in hom
 from __future__ import annotations
 
 import uuid
+from contextlib import contextmanager
+from contextvars import ContextVar
+from typing import Iterator
 
 from kvcli.core import messages
 from kvcli.errors import KvError
@@ -14,6 +17,9 @@ from kvcli.store import paths, schema
 from kvcli.store.home import Home
 
 GRAPH_USER_CONTEXT = "https://graph.microsoft.com/v1.0/$metadata#users/$entity"
+# The caller of the running operation when it is not the home's signed-in user: a request
+# to `kvcli serve` acts as the principal its token names, without signing anyone in.
+_acting_caller: ContextVar[dict | None] = ContextVar("kvcli_acting_caller", default=None)
 
 
 # --- the directory ---------------------------------------------------------------------
@@ -65,11 +71,43 @@ def _save(home: Home, document: dict) -> None:
 
 # --- who is signed in ------------------------------------------------------------------
 def caller(home: Home) -> dict:
-    """The signed-in principal's `name` and `objectId`; none signed in is az's error."""
-    user = home.meta.get("user")
+    """The acting principal's `name` and `objectId`: the one `acting_as` names, else the
+    signed-in user; none signed in is az's error."""
+    user = _acting_caller.get() or home.meta.get("user")
     if not user:
         raise messages.not_logged_in()
     return user
+
+
+@contextmanager
+def acting_as(user: dict) -> Iterator[None]:
+    """Authorise and audit the operations run inside as `user` (a `caller` dict), leaving
+    home.json and its signed-in user untouched."""
+    token = _acting_caller.set(user)
+    try:
+        yield
+    finally:
+        _acting_caller.reset(token)
+
+
+def _as_caller(principal: dict) -> dict:
+    if principal["type"] == "ServicePrincipal":
+        return {"name": principal["appId"], "objectId": principal["id"],
+                "type": "servicePrincipal"}
+    return {"name": principal["userPrincipalName"], "objectId": principal["id"]}
+
+
+def token_caller(home: Home, object_id: str | None, upn: str | None) -> dict | None:
+    """The caller an access token's `oid` / `upn` claims name: the directory's principal,
+    else (an object id only) a principal the directory does not know, as Key Vault sees a
+    token from another tenant's user; None when the claims name no one."""
+    principal = (find(home, object_id) if object_id else None) or (
+        find(home, upn) if upn else None)
+    if principal is not None:
+        return _as_caller(principal)
+    if object_id:
+        return {"name": upn or object_id, "objectId": object_id}
+    return None
 
 
 def login(home: Home, username: str, *, service_principal: bool = False) -> dict:
@@ -82,15 +120,13 @@ def login(home: Home, username: str, *, service_principal: bool = False) -> dict
         if service_principal:
             if principal is None or principal["type"] != "ServicePrincipal":
                 raise messages.service_principal_not_found(username, home.tenant_id)
-            home.meta["user"] = {"name": principal["appId"], "objectId": principal["id"],
-                                 "type": "servicePrincipal"}
+            home.meta["user"] = _as_caller(principal)
         else:
             if principal is None or principal["type"] != "User":
                 principal = _new_user(username)
                 document["principals"].append(principal)
                 _save(home, document)
-            home.meta["user"] = {"name": principal["userPrincipalName"],
-                                 "objectId": principal["id"]}
+            home.meta["user"] = _as_caller(principal)
         home.save_meta()
     return account_view(home)
 

@@ -184,6 +184,20 @@ class Home:
         except OSError as exc:
             raise _environment_error(path, exc) from None
 
+    def read_bytes(self, path: Path) -> bytes | None:
+        """A state file that is not JSON (a PEM file), or None when missing."""
+        try:
+            return files.read_state(self.root, path)
+        except OSError as exc:
+            raise _environment_error(path, exc) from None
+
+    def write_bytes(self, path: Path, data: bytes) -> None:
+        self._require_lock(path)
+        try:
+            files.write_state(self.root, path, data)
+        except OSError as exc:
+            raise _environment_error(path, exc) from None
+
     def remove(self, path: Path) -> None:
         self._require_lock(path)
         try:

@@ -14,6 +14,7 @@ whatever the number of vaults or objects:
     HOME/roleassignments.json           RBAC role assignments
     HOME/audit/log.jsonl                audit log, one hash-chained JSON line per operation
     HOME/audit/head.json                number and hash of the log's last line
+    HOME/serve/                         `kvcli serve`'s CA and server certificate (PEM)
 
 Every name that becomes part of a path passes `check_name` first: the one gate. A name that
 is not a valid Azure name of its kind never reaches the filesystem. Names are stored
@@ -136,3 +137,7 @@ def audit_log_file(home: Path) -> Path:
 
 def audit_head_file(home: Path) -> Path:
     return audit_dir(home) / "head.json"
+
+
+def serve_file(home: Path, name: str) -> Path:
+    return home / "serve" / name

@@ -1,0 +1,219 @@
+"""The ASGI application: which vault, who calls, Key Vault's challenge, errors, access log.
+
+Every route is a plain function `handler(call) -> document | None` (None: 204) run in a
+worker thread, since the core does blocking file I/O under the home's lock. A new `Home`
+is opened per request, so a change made by the CLI is seen by the next request.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from typing import Callable
+
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from kvcli.core import messages
+from kvcli.errors import KvError
+from kvcli.serve import wire
+
+# What the SDKs send: 7.x for older ones, dated versions for the newest on PyPI.
+API_VERSIONS = ("7.0", "7.1", "7.2", "7.3", "7.4", "7.5", "7.6", "2025-07-01", "2026-04-01")
+KEY_VAULT_RESOURCE = "https://vault.azure.net"
+VAULT_HOST_SUFFIXES = (".localhost", ".vault.azure.net")
+HTTP_METHODS = ["GET", "PUT", "POST", "PATCH", "DELETE"]
+
+
+def vault_of(host: str, path: str) -> tuple[str | None, str, str]:
+    """(vault name, path prefix, path inside the vault) from the Host header or a
+    `/vaults/NAME` path prefix."""
+    if path.startswith("/vaults/"):
+        name, _, rest = path[len("/vaults/"):].partition("/")
+        return name or None, f"/vaults/{name}", "/" + rest
+    hostname = host.rsplit(":", 1)[0] if not host.endswith("]") else host
+    for suffix in VAULT_HOST_SUFFIXES:
+        if hostname.lower().endswith(suffix):
+            return hostname[:-len(suffix)] or None, "", path
+    return None, "", path
+
+
+def challenge_resource(host: str) -> str:
+    """The `resource` of the challenge: Key Vault's own, or for `NAME.localhost[:port]` the
+    parent host, which the SDKs' check that the resource covers the vault's host accepts."""
+    hostname = host.rsplit(":", 1)[0]
+    if hostname.lower().endswith(".localhost"):
+        return "https://" + host.split(".", 1)[1]
+    return KEY_VAULT_RESOURCE
+
+
+class Call:
+    """One request as a route sees it: the home, the vault, the names, the body."""
+
+    def __init__(self, request: Request, raw_body: bytes, home, vault: str) -> None:
+        self.home = home
+        self.vault = vault
+        self.name = request.path_params.get("name")
+        self.version = request.path_params.get("version") or None
+        self.query = request.query_params
+        self._raw_body = raw_body
+        self._url = request.scope["kvcli.base"] + request.scope["path"]
+
+    def body(self) -> wire.Body:
+        return wire.Body(self._raw_body)
+
+    def page(self, items: list[dict], limit: int) -> dict:
+        return wire.page(items, self._url, dict(self.query), limit)
+
+
+def _error(error: KvError, headers: dict | None = None) -> Response:
+    status, body = wire.error_body(error)
+    return JSONResponse(body, status_code=status, headers=headers)
+
+
+def _token_claims(token: str) -> dict:
+    """The claims of a JWT, unverified (kvcli is a lab, not a security boundary); {} for a
+    token that is not one."""
+    import json
+
+    parts = token.split(".")
+    if len(parts) != 3:
+        return {}
+    try:
+        claims = json.loads(wire.from_base64url(parts[1]))
+    except (KvError, ValueError):
+        return {}
+    return claims if isinstance(claims, dict) else {}
+
+
+def _caller(home, token: str) -> dict:
+    from kvcli.core import principals
+
+    claims = _token_claims(token)
+    object_id, upn = claims.get("oid"), claims.get("upn")
+    if isinstance(object_id, str) or isinstance(upn, str):
+        caller = principals.token_caller(home, object_id if isinstance(object_id, str) else None,
+                                         upn if isinstance(upn, str) else None)
+    else:
+        caller = home.meta.get("user")
+    if caller is None:
+        raise messages.token_principal_unknown()
+    return caller
+
+
+def _answer(request: Request, raw_body: bytes, handler: Callable, token: str) -> Response:
+    from kvcli.core import principals
+    from kvcli.core.objects import DataPlaneVault
+    from kvcli.store.home import Home
+
+    try:
+        version = request.query_params.get("api-version")
+        if not version:
+            raise messages.api_version_missing()
+        if version not in API_VERSIONS:
+            raise messages.api_version_unknown(version, "7.6")
+        vault = request.scope["kvcli.vault"]
+        if vault is None:
+            raise messages.served_vault_unknown(None)
+        home = Home.open()
+        caller = _caller(home, token)
+        try:
+            DataPlaneVault(home, vault)
+        except KvError:
+            raise messages.served_vault_unknown(vault) from None
+        with principals.acting_as(caller):
+            document = handler(Call(request, raw_body, home, vault))
+    except KvError as error:
+        return _error(error)
+    except Exception:  # noqa: BLE001 - a request never takes the server down
+        import traceback
+
+        traceback.print_exc()
+        return _error(messages.server_failed())
+    if document is None:
+        return Response(status_code=204)
+    return JSONResponse(document)
+
+
+def _endpoint(handlers: dict[str, Callable]) -> Callable:
+    async def endpoint(request: Request) -> Response:
+        handler = handlers.get(request.method)
+        if handler is None:
+            return _error(messages.route_unknown(request.method, request.url.path))
+        scheme, _, token = request.headers.get("authorization", "").partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():
+            tenant = _tenant()
+            resource = challenge_resource(request.headers.get("host", ""))
+            return _error(messages.bearer_token_missing(), headers={
+                "WWW-Authenticate": f'Bearer authorization="https://login.microsoftonline.com/'
+                                    f'{tenant}", resource="{resource}"'})
+        raw_body = await request.body()
+        return await run_in_threadpool(_answer, request, raw_body, handler, token.strip())
+
+    return endpoint
+
+
+def _tenant() -> str:
+    from kvcli.store.home import Home
+
+    try:
+        return Home.open().tenant_id
+    except KvError:
+        return "common"
+
+
+def _routes() -> list[Route]:
+    from kvcli.serve import secrets
+
+    by_path: dict[str, dict[str, Callable]] = {}
+    for method, path, handler in secrets.ROUTES:
+        by_path.setdefault(path, {})[method] = handler
+    # Every method reaches the endpoint, which answers an unknown one in Key Vault's words.
+    return [Route(path, _endpoint(handlers), methods=HTTP_METHODS)
+            for path, handlers in by_path.items()]
+
+
+async def _unknown(scope, receive, send) -> None:
+    request = Request(scope, receive)
+    await _error(messages.route_unknown(request.method, request.url.path))(scope, receive, send)
+
+
+class Front:
+    """The outermost layer: picks the vault (Host or `/vaults/NAME`), strips the prefix
+    so routes see Key Vault's own paths, and writes one access-log line per request on
+    stderr (method, path, status, time; never a value)."""
+
+    def __init__(self, app) -> None:
+        self.app = app
+
+    async def __call__(self, scope, receive, send) -> None:
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        started = time.perf_counter()
+        host = dict(scope["headers"]).get(b"host", b"").decode("latin-1")
+        vault, prefix, inner = vault_of(host, scope["path"])
+        status = 0
+
+        async def noting_send(message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            await send(message)
+
+        scope = {**scope, "path": inner, "raw_path": inner.encode(), "kvcli.vault": vault,
+                 "kvcli.base": f"https://{host}{prefix}"}
+        try:
+            await self.app(scope, receive, noting_send)
+        finally:
+            sys.stderr.write(f'{scope["client"][0] if scope.get("client") else "-"} '
+                             f'"{scope["method"]} {prefix}{inner}" {status} '
+                             f"{(time.perf_counter() - started) * 1000:.1f}ms\n")
+            sys.stderr.flush()
+
+
+def create_app() -> Front:
+    from starlette.routing import Router
+
+    return Front(Router(routes=_routes(), redirect_slashes=False, default=_unknown))
