@@ -29,8 +29,8 @@ DEFAULT_OPS = {"RSA": ALL_OPS, "EC": ("sign", "verify"),
 RSA_SIZES = (2048, 3072, 4096)
 AES_SIZES = (128, 192, 256)
 _JWK_FIELDS = ("crv", "d", "dp", "dq", "e", "k", "n", "p", "q", "qi", "t", "x", "y")
-# curve -> (cryptography class name, coordinate bytes)
-_CURVE_SPECS = {"P-256": ("SECP256R1", 32), "P-256K": ("SECP256K1", 32),
+# JWK curve -> (cryptography class name, coordinate bytes)
+CURVE_SPECS = {"P-256": ("SECP256R1", 32), "P-256K": ("SECP256K1", 32),
                 "P-384": ("SECP384R1", 48), "P-521": ("SECP521R1", 66)}
 _CURVE_BY_OPENSSL = {"secp256r1": "P-256", "secp256k1": "P-256K", "secp384r1": "P-384",
                      "secp521r1": "P-521"}
@@ -137,7 +137,7 @@ def deleted_list_item(vault: DataPlaneVault, record: dict) -> dict:
 def _curve(name: str):
     from cryptography.hazmat.primitives.asymmetric import ec
 
-    return getattr(ec, _CURVE_SPECS[name][0])()
+    return getattr(ec, CURVE_SPECS[name][0])()
 
 
 def _public_fields(private_key) -> tuple[dict, int | None]:
@@ -150,7 +150,7 @@ def _public_fields(private_key) -> tuple[dict, int | None]:
             private_key.key_size
     numbers = private_key.public_key().public_numbers()
     crv = _CURVE_BY_OPENSSL[private_key.curve.name]
-    length = _CURVE_SPECS[crv][1]
+    length = CURVE_SPECS[crv][1]
     return {"crv": crv, "x": _b64(_int_bytes(numbers.x, length)),
             "y": _b64(_int_bytes(numbers.y, length))}, None
 
@@ -675,8 +675,8 @@ def update_rotation_policy(home: Home, vault_name: str, name: str, policy: dict)
 def _usable(home: Home, vault_name: str, name: str, version: str | None,
             operation: str) -> tuple[DataPlaneVault, dict, dict]:
     """The key version, refused as Key Vault refuses it: disabled, operation not in its
-    key_ops, or (encrypt and sign) outside its validity window; decrypt and verify still
-    work on an expired key."""
+    key_ops, or (encrypt, sign and wrapKey) outside its validity window; decrypt, verify and
+    unwrapKey still work on an expired key."""
     vault = DataPlaneVault(home, vault_name)
     record = _active(vault, name)
     chosen = _version(record, version)
@@ -684,7 +684,7 @@ def _usable(home: Home, vault_name: str, name: str, version: str | None,
         raise messages.key_disabled(operation)
     if operation not in chosen["keyOps"]:
         raise messages.key_operation_not_permitted(operation)
-    if operation in ("encrypt", "sign"):
+    if operation in ("encrypt", "sign", "wrapKey"):
         now = home_now(home)
         if chosen["notBefore"] and now < from_stamp(chosen["notBefore"]):
             raise messages.key_not_yet_valid(operation)
@@ -800,6 +800,38 @@ def decrypt(home: Home, vault_name: str, name: str, version: str | None, algorit
             "kid": vault.object_id(KEY, record["name"], chosen["version"])}, plain
 
 
+@access.data_operation(KEY, "WrapKey")
+def wrap_key(home: Home, vault_name: str, name: str, version: str | None, algorithm: str,
+             key: bytes) -> dict:
+    """Key Vault's wrapKey: another key encrypted under this RSA key's public key, allowed
+    by the key's own wrapKey operation (not encrypt)."""
+    vault, record, chosen = _usable(home, vault_name, name, version, "wrapKey")
+    if algorithm not in RSA_ENCRYPTION or base_type(chosen["kty"]) != "RSA":
+        raise messages.key_algorithm_unsupported(algorithm, chosen["kty"])
+    try:
+        wrapped = _public_key(chosen).encrypt(key, _rsa_padding(algorithm))
+    except ValueError as error:
+        raise messages.key_parameter_invalid(f"Cannot wrap: {error}") from None
+    return {"algorithm": algorithm,
+            "kid": vault.object_id(KEY, record["name"], chosen["version"]),
+            "result": _b64(wrapped)}
+
+
+@access.data_operation(KEY, "UnwrapKey")
+def unwrap_key(home: Home, vault_name: str, name: str, version: str | None, algorithm: str,
+               wrapped: bytes) -> tuple[dict, bytes]:
+    """(result without `result`, the unwrapped key)."""
+    vault, record, chosen = _usable(home, vault_name, name, version, "unwrapKey")
+    if algorithm not in RSA_ENCRYPTION or base_type(chosen["kty"]) != "RSA":
+        raise messages.key_algorithm_unsupported(algorithm, chosen["kty"])
+    try:
+        plain = _secret(vault, record, chosen).decrypt(wrapped, _rsa_padding(algorithm))
+    except ValueError:
+        raise messages.key_decrypt_failed() from None
+    return {"algorithm": algorithm,
+            "kid": vault.object_id(KEY, record["name"], chosen["version"])}, plain
+
+
 def _check_signing(version: dict, algorithm: str, digest: bytes) -> tuple:
     spec = SIGN_ALGORITHMS.get(algorithm)
     kind = base_type(version["kty"])
@@ -837,7 +869,7 @@ def sign(home: Home, vault_name: str, name: str, version: str | None, algorithm:
         from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature
 
         r, s = decode_dss_signature(private_key.sign(digest, scheme))
-        length = _CURVE_SPECS[spec[3]][1]
+        length = CURVE_SPECS[spec[3]][1]
         signature = _int_bytes(r, length) + _int_bytes(s, length)
     else:
         signature = private_key.sign(digest, pad, scheme)
@@ -860,7 +892,7 @@ def verify(home: Home, vault_name: str, name: str, version: str | None, algorith
         if pad is None:
             from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
 
-            length = _CURVE_SPECS[spec[3]][1]
+            length = CURVE_SPECS[spec[3]][1]
             if len(signature) != 2 * length:
                 raise InvalidSignature()
             der = encode_dss_signature(int.from_bytes(signature[:length], "big"),

@@ -24,7 +24,6 @@ from kvcli.serve import wire
 API_VERSIONS = ("7.0", "7.1", "7.2", "7.3", "7.4", "7.5", "7.6", "2025-07-01", "2026-04-01")
 KEY_VAULT_RESOURCE = "https://vault.azure.net"
 VAULT_HOST_SUFFIXES = (".localhost", ".vault.azure.net")
-HTTP_METHODS = ["GET", "PUT", "POST", "PATCH", "DELETE"]
 
 
 def vault_of(host: str, path: str) -> tuple[str | None, str, str]:
@@ -64,8 +63,8 @@ class Call:
     def body(self) -> wire.Body:
         return wire.Body(self._raw_body)
 
-    def page(self, items: list[dict], limit: int) -> dict:
-        return wire.page(items, self._url, dict(self.query), limit)
+    def page(self, items: list[dict], limit: int, shape: Callable = wire.wire) -> dict:
+        return wire.page(items, self._url, dict(self.query), limit, shape)
 
 
 def _error(error: KvError, headers: dict | None = None) -> Response:
@@ -137,11 +136,8 @@ def _answer(request: Request, raw_body: bytes, handler: Callable, token: str) ->
     return JSONResponse(document)
 
 
-def _endpoint(handlers: dict[str, Callable]) -> Callable:
+def _endpoint(handler: Callable) -> Callable:
     async def endpoint(request: Request) -> Response:
-        handler = handlers.get(request.method)
-        if handler is None:
-            return _error(messages.route_unknown(request.method, request.url.path))
         scheme, _, token = request.headers.get("authorization", "").partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
             tenant = _tenant()
@@ -155,6 +151,17 @@ def _endpoint(handlers: dict[str, Callable]) -> Callable:
     return endpoint
 
 
+class _Route(Route):
+    """A route whose path matches with another method is, as in Key Vault, an unknown
+    operation (not Starlette's plain-text 405)."""
+
+    async def handle(self, scope, receive, send) -> None:
+        if self.methods and scope["method"] not in self.methods:
+            await _unknown(scope, receive, send)
+            return
+        await super().handle(scope, receive, send)
+
+
 def _tenant() -> str:
     from kvcli.store.home import Home
 
@@ -165,14 +172,11 @@ def _tenant() -> str:
 
 
 def _routes() -> list[Route]:
-    from kvcli.serve import secrets
+    """The first route whose path and method match answers; see each module's ROUTES."""
+    from kvcli.serve import keys, secrets
 
-    by_path: dict[str, dict[str, Callable]] = {}
-    for method, path, handler in secrets.ROUTES:
-        by_path.setdefault(path, {})[method] = handler
-    # Every method reaches the endpoint, which answers an unknown one in Key Vault's words.
-    return [Route(path, _endpoint(handlers), methods=HTTP_METHODS)
-            for path, handlers in by_path.items()]
+    return [_Route(path, _endpoint(handler), methods=[method])
+            for method, path, handler in [*secrets.ROUTES, *keys.ROUTES]]
 
 
 async def _unknown(scope, receive, send) -> None:

@@ -17,8 +17,8 @@ def run(home, host: str, port: int, cert_file: Path | None, key_file: Path | Non
     from kvcli.serve import tls
     from kvcli.serve.app import create_app
 
-    if cert_file is None:
-        tls.ca_pem(home)
+    own_certificates = cert_file is None
+    if own_certificates:
         cert_file, key_file = tls.server_files(home)
     shown = f"[{host}]" if ":" in host else host
     sys.stderr.write(f"kvcli serve: https://{shown}:{port} — a vault is "
@@ -29,6 +29,9 @@ def run(home, host: str, port: int, cert_file: Path | None, key_file: Path | Non
                             ssl_keyfile=str(key_file), log_level="warning", access_log=False,
                             lifespan="off", server_header=False,
                             timeout_graceful_shutdown=GRACE_SECONDS)
+    if own_certificates:
+        config.load()
+        config.ssl.sni_callback = tls.sni_callback(home)
     # uvicorn handles SIGINT/SIGTERM while it runs, then re-raises the signal to the
     # handler it found: make that a no-op, so a requested stop ends kvcli with exit 0.
     for stop in (signal.SIGINT, signal.SIGTERM):

@@ -38,9 +38,10 @@ def wire(view: dict) -> dict:
             if value is not None and value != {} and name not in VIEW_ONLY}
 
 
-def page(items: list[dict], url: str, query: dict, limit: int) -> dict:
-    """One page of a list as Key Vault sends it: `value` and the `nextLink` for the rest.
-    `url` is the collection's URL on this server, so the SDK comes back here."""
+def page(items: list[dict], url: str, query: dict, limit: int, shape=wire) -> dict:
+    """One page of a list as Key Vault sends it: `value` (each item made by `shape`) and the
+    `nextLink` for the rest. `url` is the collection's URL on this server, so the SDK comes
+    back here."""
     size = query.get("maxresults")
     try:
         size = limit if size is None else int(size)
@@ -59,7 +60,7 @@ def page(items: list[dict], url: str, query: dict, limit: int) -> dict:
     if rest < len(items):
         next_link = (f"{url}?api-version={query['api-version']}&$skiptoken={rest}"
                      f"&maxresults={size}")
-    return {"value": [wire(item) for item in items[start:rest]], "nextLink": next_link}
+    return {"value": [shape(item) for item in items[start:rest]], "nextLink": next_link}
 
 
 def error_body(error: KvError) -> tuple[int, dict]:

@@ -35,13 +35,28 @@ def test_the_server_certificate_covers_the_vault_hosts_and_chains_to_the_ca(home
     cert = x509.load_pem_x509_certificate(cert_file.read_bytes())
     ca = x509.load_pem_x509_certificate(tls.ca_pem(opened))
     names = cert.extensions.get_extension_for_class(x509.SubjectAlternativeName).value
-    assert set(names.get_values_for_type(x509.DNSName)) == {"localhost", "*.localhost",
-                                                            "*.vault.azure.net"}
+    assert set(names.get_values_for_type(x509.DNSName)) == {"localhost", "*.vault.azure.net"}
     assert ipaddress.ip_address("127.0.0.1") in names.get_values_for_type(x509.IPAddress)
     cert.verify_directly_issued_by(ca)
     assert stat.S_IMODE(os.stat(key_file).st_mode) == 0o600
     assert tls.server_files(opened) == (cert_file, key_file)
     assert x509.load_pem_x509_certificate(cert_file.read_bytes()) == cert  # not reissued
+
+
+def test_a_vault_host_under_localhost_gets_its_own_certificate(home):
+    from cryptography import x509
+
+    from kvcli.serve import tls
+    from kvcli.store.home import Home
+
+    opened = Home.open(home)
+    cert_file, _ = tls.host_files(opened, "Demo-Vault.localhost")
+    cert = x509.load_pem_x509_certificate(cert_file.read_bytes())
+    names = cert.extensions.get_extension_for_class(x509.SubjectAlternativeName).value
+    assert names.get_values_for_type(x509.DNSName) == ["demo-vault.localhost"]
+    cert.verify_directly_issued_by(x509.load_pem_x509_certificate(tls.ca_pem(opened)))
+    assert tls.host_files(opened, "../x.localhost") is None  # not a vault name: no file
+    assert tls.host_files(opened, "example.com") is None
 
 
 def test_cert_needs_key(kv):
