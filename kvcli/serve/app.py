@@ -1,8 +1,9 @@
 """The ASGI application: which vault, who calls, Key Vault's challenge, errors, access log.
 
-Every route is a plain function `handler(call) -> document | None` (None: 204) run in a
-worker thread, since the core does blocking file I/O under the home's lock. A new `Home`
-is opened per request, so a change made by the CLI is seen by the next request.
+Every route is a plain function `handler(call)` returning the document (200), None (204)
+or (status, document), run in a worker thread, since the core does blocking file I/O under
+the home's lock. A new `Home` is opened per request, so a change made by the CLI is seen by
+the next request.
 """
 
 from __future__ import annotations
@@ -133,7 +134,8 @@ def _answer(request: Request, raw_body: bytes, handler: Callable, token: str) ->
         return _error(messages.server_failed())
     if document is None:
         return Response(status_code=204)
-    return JSONResponse(document)
+    status, document = document if isinstance(document, tuple) else (200, document)
+    return JSONResponse(document, status_code=status)
 
 
 def _endpoint(handler: Callable) -> Callable:
@@ -173,10 +175,11 @@ def _tenant() -> str:
 
 def _routes() -> list[Route]:
     """The first route whose path and method match answers; see each module's ROUTES."""
-    from kvcli.serve import keys, secrets
+    from kvcli.serve import certificates, keys, secrets
 
     return [_Route(path, _endpoint(handler), methods=[method])
-            for method, path, handler in [*secrets.ROUTES, *keys.ROUTES]]
+            for method, path, handler in [*secrets.ROUTES, *keys.ROUTES,
+                                          *certificates.ROUTES]]
 
 
 async def _unknown(scope, receive, send) -> None:

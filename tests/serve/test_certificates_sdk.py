@@ -1,0 +1,96 @@
+"""The official azure-keyvault-certificates SDK against a live `kvcli serve`."""
+
+from __future__ import annotations
+
+import base64
+
+import pytest
+
+from tests.serve.conftest import ADMIN, FakeCredential
+
+pytest.importorskip("azure.keyvault.certificates",
+                    reason="the 'serve-test' extra is not installed")
+
+from azure.core.exceptions import HttpResponseError, ResourceNotFoundError  # noqa: E402
+from azure.keyvault.certificates import (  # noqa: E402
+    CertificateClient, CertificateContentType, CertificatePolicy)
+from azure.keyvault.secrets import SecretClient  # noqa: E402
+from cryptography import x509  # noqa: E402
+from cryptography.hazmat.primitives import hashes  # noqa: E402
+from cryptography.hazmat.primitives.serialization import pkcs12  # noqa: E402
+
+
+def clients(served, vault: str) -> tuple[CertificateClient, SecretClient]:
+    options = {"connection_verify": str(served.ca_file), "verify_challenge_resource": False}
+    credential = FakeCredential(upn=ADMIN)
+    return (CertificateClient(served.url(vault), credential, **options),
+            SecretClient(served.url(vault), credential, **options))
+
+
+def test_create_self_signed_through_the_pending_operation(served, new_vault):
+    vault = new_vault("certs-create")
+    certificates, secrets = clients(served, vault)
+    policy = CertificatePolicy(issuer_name="Self", subject="CN=app.contoso.com",
+                               san_dns_names=["app.contoso.com"], validity_in_months=6,
+                               content_type=CertificateContentType.pkcs12)
+    created = certificates.begin_create_certificate("web", policy, tags={"t": "1"}).result()
+    assert created.name == "web" and created.properties.tags == {"t": "1"}
+    operation = certificates.get_certificate_operation("web")
+    assert (operation.status, operation.issuer_name) == ("completed", "Self")
+    certificate = x509.load_der_x509_certificate(bytes(created.cer))
+    assert certificate.subject.rfc4514_string() == "CN=app.contoso.com"
+    assert created.properties.x509_thumbprint == certificate.fingerprint(hashes.SHA1())
+    fetched = certificates.get_certificate("web")
+    assert fetched.policy.subject == "CN=app.contoso.com"
+    assert fetched.policy.san_dns_names == ["app.contoso.com"]
+    assert fetched.policy.validity_in_months == 6
+    # The certificate's secret holds the PKCS#12 with the private key.
+    bundle = secrets.get_secret("web")
+    assert bundle.properties.content_type == "application/x-pkcs12"
+    key, leaf, _ = pkcs12.load_key_and_certificates(base64.b64decode(bundle.value), None)
+    assert key is not None and leaf == certificate
+
+
+def test_import_list_policy_update_delete_recover(served, new_vault):
+    vault = new_vault("certs-life")
+    certificates, _ = clients(served, vault)
+    policy = CertificatePolicy.get_default()
+    made = certificates.begin_create_certificate("source", policy).result()
+    pfx = clients(served, vault)[1].get_secret("source").value
+    imported = certificates.import_certificate("copy", base64.b64decode(pfx))
+    assert bytes(imported.cer) == bytes(made.cer)
+    assert sorted(c.name for c in certificates.list_properties_of_certificates()) == [
+        "copy", "source"]
+    updated_policy = certificates.update_certificate_policy(
+        "copy", CertificatePolicy(validity_in_months=24, subject="CN=copy"))
+    assert updated_policy.validity_in_months == 24
+    assert certificates.get_certificate_policy("copy").subject == "CN=copy"
+    disabled = certificates.update_certificate_properties("copy", enabled=False)
+    assert disabled.properties.enabled is False
+    deleted = certificates.begin_delete_certificate("copy").result()
+    assert deleted.recovery_id.endswith("/deletedcertificates/copy")
+    assert [c.name for c in certificates.list_deleted_certificates()] == ["copy"]
+    with pytest.raises(ResourceNotFoundError) as missing:
+        certificates.get_certificate("copy")
+    assert missing.value.error.code == "CertificateNotFound"
+    assert certificates.begin_recover_deleted_certificate("copy").result().name == "copy"
+    blob = certificates.backup_certificate("source")
+    certificates.begin_delete_certificate("source").result()
+    certificates.purge_deleted_certificate("source")
+    assert certificates.restore_certificate_backup(blob).name == "source"
+    with pytest.raises(HttpResponseError) as bad:
+        certificates.begin_create_certificate(
+            "bad", CertificatePolicy(issuer_name="Self", subject="CN=x",
+                                     validity_in_months=0)).result()
+    assert bad.value.status_code == 400
+
+
+def test_an_unknown_issuer_leaves_the_operation_pending(served, new_vault, kv):
+    vault = new_vault("certs-pending")
+    certificates, _ = clients(served, vault)
+    operation = certificates.begin_create_certificate(
+        "csr", CertificatePolicy(issuer_name="Unknown", subject="CN=csr")).result()
+    assert (operation.status, operation.issuer_name) == ("inProgress", "Unknown")
+    x509.load_der_x509_csr(bytes(operation.csr))
+    shown = kv("keyvault", "certificate", "pending", "show", "--vault-name", vault, "-n", "csr")
+    assert shown.exit_code == 0 and shown.json["status"] == "inProgress"
