@@ -545,6 +545,12 @@ def request_body_invalid(detail: str) -> ServiceError:
     return ServiceError("BadParameter", f"The request body is invalid: {detail}", status=400)
 
 
+def request_too_large(limit: int) -> ServiceError:
+    """GUESS: Key Vault's 413 for an oversized request body."""
+    return ServiceError("RequestEntityTooLarge", f"The request body is larger than {limit} "
+                        "bytes.", status=413)
+
+
 def page_size_invalid(limit: int) -> ServiceError:
     """GUESS: Key Vault's 400 for `maxresults` outside 1..limit."""
     return ServiceError("BadParameter", f"The value of 'maxresults' must be between 1 and "

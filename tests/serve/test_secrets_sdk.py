@@ -229,6 +229,23 @@ def test_errors_in_key_vaults_body(served, new_vault):
     assert (status, body["error"]["code"]) == (404, "VaultNotFound")
 
 
+def test_an_oversized_body_is_refused_before_the_core(served, new_vault):
+    vault = new_vault("too-big")
+    status, _, body = raw(served, "PUT", "/secrets/big?api-version=7.4",
+                          host=f"{vault}.vault.azure.net", token=jwt(upn=ADMIN),
+                          body={"value": "x" * (1024 * 1024 + 1)})
+    assert (status, body["error"]["code"]) == (413, "RequestEntityTooLarge")
+    status, _, body = raw(served, "PUT", "/secrets/big?api-version=7.4",
+                          host=f"{vault}.vault.azure.net", token=jwt(upn=ADMIN),
+                          body={"value": "x" * (25 * 1024 + 1)})
+    assert (status, body["error"]["code"]) == (400, "BadParameter")  # the core's own limit
+
+
+def test_the_health_endpoint_needs_no_vault_or_token(served):
+    status, _, body = raw(served, "GET", "/kvcli/health", host="localhost")
+    assert (status, body) == (200, {"status": "ok"})
+
+
 def test_the_access_log_names_requests_never_values(served, new_vault):
     vault = new_vault("logged")
     client(served, vault).set_secret("quiet", "do-not-log-me")
