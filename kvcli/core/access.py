@@ -112,6 +112,7 @@ DATA_ACTIONS: dict[tuple[str, str], tuple[str, str]] = {
     # data; changing them is `certificatecontacts/write` (access policy: managecontacts).
     ("certificates", "GetContacts"): ("certificates/read", "managecontacts"),
     ("certificates", "SetContacts"): ("certificatecontacts/write", "managecontacts"),
+    ("certificates", "DeleteContacts"): ("certificatecontacts/write", "managecontacts"),
 }
 
 # Access-policy permission names az accepts per list (the set-policy table, az-reference §7).

@@ -927,6 +927,35 @@ def delete_contact(home: Home, vault_name: str, email: str) -> dict | list:
     return contacts_view(vault, remaining) if remaining else []
 
 
+@access.data_operation(CERTIFICATE, "SetContacts")
+def set_contacts(home: Home, vault_name: str, contacts: list[dict]) -> dict:
+    """Key Vault's SetCertificateContacts: the whole list at once (the REST face's; az adds
+    and removes one at a time)."""
+    emails = [c["email"] for c in contacts]
+    if len(set(emails)) != len(emails):
+        raise messages.certificate_contacts_invalid("an email address is listed twice.")
+    with home.locked():
+        vault = DataPlaneVault(home, vault_name)
+        vault.record["certificateContacts"] = [
+            {"email": c["email"], "name": c.get("name"), "phone": c.get("phone")}
+            for c in contacts]
+        _save_vault(vault)
+    return contacts_view(vault, vault.record["certificateContacts"])
+
+
+@access.data_operation(CERTIFICATE, "DeleteContacts")
+def delete_contacts(home: Home, vault_name: str) -> dict:
+    """Key Vault's DeleteCertificateContacts: every contact; answers with those removed."""
+    with home.locked():
+        vault = DataPlaneVault(home, vault_name)
+        contacts = vault.record.get("certificateContacts") or []
+        if not contacts:
+            raise messages.certificate_contacts_not_found()
+        vault.record["certificateContacts"] = []
+        _save_vault(vault)
+    return contacts_view(vault, contacts)
+
+
 # --- backup and restore ---------------------------------------------------------------------
 def _opened(vault: DataPlaneVault, kind, record: dict, field: str) -> dict:
     """A record with one sealed field of every version opened, for a backup blob."""

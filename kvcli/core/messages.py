@@ -393,6 +393,11 @@ def certificate_contacts_not_found() -> ServiceError:
     return ServiceError("ContactsNotFound", "Contacts not found", status=404)
 
 
+def certificate_contacts_invalid(detail: str) -> ServiceError:
+    """GUESS: Key Vault's 400 for a contact list it refuses."""
+    return ServiceError("BadParameter", f"Invalid certificate contacts: {detail}", status=400)
+
+
 def object_managed(kind: ObjectKind, operation: str) -> ServiceError:
     """[ISSUE] for secrets (hashicorp/terraform-provider-azurerm#5659: `set` on a
     certificate's secret); the key text and the other operations by analogy."""

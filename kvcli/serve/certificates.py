@@ -30,6 +30,12 @@ POLICY_NAMES = {
                                 "lifetimePercentage": "lifetime_percentage"}),
         "action": ("action", {"actionType": "action_type"})}),
 }
+ISSUER_NAMES = {"id": "id", "provider": "provider",
+                "credentials": ("credentials", {"accountId": "account_id"}),
+                "organizationDetails": ("org_details", {"id": "id",
+                                                        "adminDetails": "admin_details"})}
+CONTACT_NAMES = {"id": "id", "contactList": ("contacts", {"emailAddress": "email",
+                                                          "name": "name", "phone": "phone"})}
 OPERATION_NAMES = {"cancellationRequested": "cancellation_requested", "csr": "csr",
                    "error": "error", "id": "id", "requestId": "request_id",
                    "status": "status", "statusDetails": "status_details", "target": "target",
@@ -93,6 +99,32 @@ def certificate_wire(view: dict) -> dict:
 
 def operation_wire(view: dict) -> dict:
     return _renamed(view, OPERATION_NAMES)
+
+
+def issuer_wire(view: dict) -> dict:
+    shaped = _renamed(view, ISSUER_NAMES)
+    if "attributes" in view:
+        shaped["attributes"] = wire(view["attributes"])
+    return shaped
+
+
+def _pem_chain(x5c: list) -> bytes:
+    """The signed chain of a merge (base64 DER certificates) as the PEM the core reads."""
+    import binascii
+    import textwrap
+
+    blocks = []
+    for certificate in x5c:
+        if not isinstance(certificate, str):
+            raise messages.request_body_invalid("'x5c' must hold base64 certificates.")
+        try:
+            der = base64.b64decode(certificate, validate=True)
+        except (binascii.Error, ValueError):
+            raise messages.request_body_invalid("'x5c' must hold base64 certificates.") \
+                from None
+        lines = "\n".join(textwrap.wrap(base64.b64encode(der).decode(), 64))
+        blocks.append(f"-----BEGIN CERTIFICATE-----\n{lines}\n-----END CERTIFICATE-----\n")
+    return "".join(blocks).encode()
 
 
 def _policy(body, required: bool = False) -> dict | None:
@@ -209,13 +241,85 @@ def restore_certificate(call):
                                                              call.body().blob()))
 
 
-# The first route matching path and method answers: fixed words before `{version}`.
+def delete_operation(call):
+    return operation_wire(certificates.delete_pending(call.home, call.vault, call.name))
+
+
+def merge_certificate(call):
+    body = call.body()
+    attributes = body.attributes()
+    enabled = attributes.get("enabled", bool)
+    bundle = certificates.merge_certificate(
+        call.home, call.vault, call.name, _pem_chain(body.get("x5c", list, required=True)),
+        disabled=None if enabled is None else not enabled, tags=body.tags())
+    return 201, certificate_wire(bundle)
+
+
+def set_issuer(call):
+    body = call.body()
+    credentials = body.get("credentials", dict, {})
+    organization = body.get("org_details", dict, {})
+    return issuer_wire(certificates.create_issuer(
+        call.home, call.vault, call.name, body.get("provider", str, required=True),
+        account_id=credentials.get("account_id"), organization_id=organization.get("id"),
+        disabled=not body.attributes().get("enabled", bool, True)))
+
+
+def update_issuer(call):
+    body = call.body()
+    credentials = body.get("credentials", dict, {})
+    organization = body.get("org_details", dict, {})
+    return issuer_wire(certificates.update_issuer(
+        call.home, call.vault, call.name, provider=body.get("provider", str),
+        account_id=credentials.get("account_id"), organization_id=organization.get("id"),
+        enabled=body.attributes().get("enabled", bool)))
+
+
+def get_issuer(call):
+    return issuer_wire(certificates.show_issuer(call.home, call.vault, call.name))
+
+
+def list_issuers(call):
+    return call.page(certificates.list_issuers(call.home, call.vault), PAGE_LIMIT, dict)
+
+
+def delete_issuer(call):
+    return issuer_wire(certificates.delete_issuer(call.home, call.vault, call.name))
+
+
+def set_contacts(call):
+    contacts = call.body().get("contacts", list, required=True)
+    if not all(isinstance(c, dict) and isinstance(c.get("email"), str) for c in contacts):
+        raise messages.request_body_invalid("each contact needs an 'email'.")
+    return _renamed(certificates.set_contacts(call.home, call.vault, contacts), CONTACT_NAMES)
+
+
+def get_contacts(call):
+    return _renamed(certificates.list_contacts(call.home, call.vault), CONTACT_NAMES)
+
+
+def delete_contacts(call):
+    return _renamed(certificates.delete_contacts(call.home, call.vault), CONTACT_NAMES)
+
+
+# The first route matching path and method answers: fixed words before `{name}` and
+# `{version}` (a certificate cannot be named `contacts`, `issuers` or `restore`).
 ROUTES = [
+    ("GET", "/certificates/contacts", get_contacts),
+    ("PUT", "/certificates/contacts", set_contacts),
+    ("DELETE", "/certificates/contacts", delete_contacts),
+    ("GET", "/certificates/issuers", list_issuers),
+    ("GET", "/certificates/issuers/{name}", get_issuer),
+    ("PUT", "/certificates/issuers/{name}", set_issuer),
+    ("PATCH", "/certificates/issuers/{name}", update_issuer),
+    ("DELETE", "/certificates/issuers/{name}", delete_issuer),
     ("POST", "/certificates/restore", restore_certificate),
     ("GET", "/certificates", list_certificates),
     ("POST", "/certificates/{name}/create", create_certificate),
     ("POST", "/certificates/{name}/import", import_certificate),
     ("GET", "/certificates/{name}/pending", get_operation),
+    ("DELETE", "/certificates/{name}/pending", delete_operation),
+    ("POST", "/certificates/{name}/pending/merge", merge_certificate),
     ("GET", "/certificates/{name}/versions", list_versions),
     ("GET", "/certificates/{name}/policy", get_policy),
     ("PATCH", "/certificates/{name}/policy", update_policy),

@@ -94,3 +94,66 @@ def test_an_unknown_issuer_leaves_the_operation_pending(served, new_vault, kv):
     x509.load_der_x509_csr(bytes(operation.csr))
     shown = kv("keyvault", "certificate", "pending", "show", "--vault-name", vault, "-n", "csr")
     assert shown.exit_code == 0 and shown.json["status"] == "inProgress"
+
+
+def _sign_csr(csr_der: bytes) -> bytes:
+    """What an external CA does with the pending request: a certificate for its key."""
+    import datetime
+
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.hazmat.primitives.serialization import Encoding
+    from cryptography.x509.oid import NameOID
+
+    csr = x509.load_der_x509_csr(csr_der)
+    ca_key = ec.generate_private_key(ec.SECP256R1())
+    now = datetime.datetime.now(datetime.timezone.utc)
+    issued = (x509.CertificateBuilder().subject_name(csr.subject)
+              .issuer_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Lab CA")]))
+              .public_key(csr.public_key()).serial_number(x509.random_serial_number())
+              .not_valid_before(now).not_valid_after(now + datetime.timedelta(days=30))
+              .sign(ca_key, hashes.SHA256()))
+    return issued.public_bytes(Encoding.DER)
+
+
+def test_merge_and_delete_pending_operations(served, new_vault):
+    vault = new_vault("certs-merge")
+    certificates, _ = clients(served, vault)
+    for name in ("signed", "dropped"):
+        certificates.begin_create_certificate(
+            name, CertificatePolicy(issuer_name="Unknown", subject=f"CN={name}")).result()
+    signed = _sign_csr(bytes(certificates.get_certificate_operation("signed").csr))
+    merged = certificates.merge_certificate("signed", [signed])
+    assert bytes(merged.cer) == signed
+    assert certificates.get_certificate_operation("signed").status == "completed"
+    dropped = certificates.delete_certificate_operation("dropped")
+    assert dropped.status == "inProgress"
+    with pytest.raises(ResourceNotFoundError):
+        certificates.get_certificate_operation("dropped")
+
+
+def test_contacts_and_issuers(served, new_vault):
+    from azure.keyvault.certificates import CertificateContact
+
+    vault = new_vault("certs-meta")
+    certificates, _ = clients(served, vault)
+    with pytest.raises(ResourceNotFoundError) as none_yet:
+        certificates.get_contacts()
+    assert none_yet.value.error.code == "ContactsNotFound"
+    certificates.set_contacts([CertificateContact(email="ops@contoso.com", name="Ops"),
+                               CertificateContact(email="sec@contoso.com", phone="555")])
+    assert [(c.email, c.name, c.phone) for c in certificates.get_contacts()] == [
+        ("ops@contoso.com", "Ops", None), ("sec@contoso.com", None, "555")]
+    assert len(certificates.delete_contacts()) == 2
+    with pytest.raises(ResourceNotFoundError):
+        certificates.get_contacts()
+    issuer = certificates.create_issuer("digi", "DigiCert", account_id="acct",
+                                        organization_id="org")
+    assert (issuer.name, issuer.provider, issuer.account_id) == ("digi", "DigiCert", "acct")
+    assert issuer.organization_id == "org" and issuer.enabled is True
+    assert [i.name for i in certificates.list_properties_of_issuers()] == ["digi"]
+    assert certificates.update_issuer("digi", enabled=False).enabled is False
+    assert certificates.get_issuer("digi").provider == "DigiCert"
+    certificates.delete_issuer("digi")
+    with pytest.raises(ResourceNotFoundError) as gone:
+        certificates.get_issuer("digi")
+    assert gone.value.error.code == "CertificateIssuerNotFound"
