@@ -638,10 +638,13 @@ def show_certificate(home: Home, vault_name: str, name: str,
 
 @access.data_operation(CERTIFICATE, "List")
 def list_certificates(home: Home, vault_name: str, *, include_pending: bool = False,
-                      max_results: int | None = None) -> list[dict]:
+                      max_results: int | None = None, after: str | None = None) -> list[dict]:
+    """At most `max_results` certificates, in name order, after the one named `after`."""
     vault = DataPlaneVault(home, vault_name)
     items = []
-    for stored in vault.all(CERTIFICATE):
+    for stored in vault.listing(CERTIFICATE, after=after, limited=max_results is not None):
+        if len(items) == max_results:
+            break
         if stored.get("deleted"):
             continue
         record = _renewed(vault, stored)
@@ -649,7 +652,7 @@ def list_certificates(home: Home, vault_name: str, *, include_pending: bool = Fa
         if latest.get("cer") is None and not include_pending:
             continue
         items.append(list_item(vault, record, latest, versioned=False))
-    return items[:max_results] if max_results is not None else items
+    return items
 
 
 @access.data_operation(CERTIFICATE, "ListVersions")
@@ -698,11 +701,16 @@ def delete_certificate(home: Home, vault_name: str, name: str) -> dict:
 
 @access.data_operation(CERTIFICATE, "ListDeleted")
 def list_deleted_certificates(home: Home, vault_name: str, *, include_pending: bool = False,
-                              max_results: int | None = None) -> list[dict]:
+                              max_results: int | None = None,
+                              after: str | None = None) -> list[dict]:
     vault = DataPlaneVault(home, vault_name)
-    items = [deleted_list_item(vault, r) for r in vault.all(CERTIFICATE)
-             if r.get("deleted") and (include_pending or _completed(r))]
-    return items[:max_results] if max_results is not None else items
+    items = []
+    for record in vault.listing(CERTIFICATE, after=after, limited=max_results is not None):
+        if len(items) == max_results:
+            break
+        if record.get("deleted") and (include_pending or _completed(record)):
+            items.append(deleted_list_item(vault, record))
+    return items
 
 
 @access.data_operation(CERTIFICATE, "GetDeleted")

@@ -463,10 +463,13 @@ def show_key(home: Home, vault_name: str, name: str, version: str | None = None)
 
 @access.data_operation(KEY, "List")
 def list_keys(home: Home, vault_name: str, *, include_managed: bool = False,
-              max_results: int | None = None) -> list[dict]:
+              max_results: int | None = None, after: str | None = None) -> list[dict]:
+    """At most `max_results` keys, in name order, after the one named `after`."""
     vault = DataPlaneVault(home, vault_name)
     items = []
-    for record in vault.all(KEY):
+    for record in vault.listing(KEY, after=after, limited=max_results is not None):
+        if len(items) == max_results:
+            break
         if record.get("deleted"):
             continue
         record = _apply_rotation_policy(vault, record)
@@ -474,7 +477,7 @@ def list_keys(home: Home, vault_name: str, *, include_managed: bool = False,
         if latest.get("managed") and not include_managed:
             continue
         items.append(list_item(vault, record, latest, versioned=False))
-    return items[:max_results] if max_results is not None else items
+    return items
 
 
 @access.data_operation(KEY, "ListVersions")
@@ -524,13 +527,17 @@ def delete_key(home: Home, vault_name: str, name: str) -> dict:
 
 
 @access.data_operation(KEY, "ListDeleted")
-def list_deleted_keys(home: Home, vault_name: str,
-                      max_results: int | None = None) -> list[dict]:
+def list_deleted_keys(home: Home, vault_name: str, max_results: int | None = None,
+                      after: str | None = None) -> list[dict]:
     vault = DataPlaneVault(home, vault_name)
-    # A certificate's deleted key is listed with the certificate, not here.
-    items = [deleted_list_item(vault, r) for r in vault.all(KEY)
-             if r.get("deleted") and not is_managed(r)]
-    return items[:max_results] if max_results is not None else items
+    items = []
+    for record in vault.listing(KEY, after=after, limited=max_results is not None):
+        if len(items) == max_results:
+            break
+        # A certificate's deleted key is listed with the certificate, not here.
+        if record.get("deleted") and not is_managed(record):
+            items.append(deleted_list_item(vault, record))
+    return items
 
 
 @access.data_operation(KEY, "GetDeleted")

@@ -7,7 +7,7 @@ A stored object is one file: `{"name", "versions": [oldest..newest], "deleted"}`
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from typing import Iterable, Iterator, NamedTuple
 
 from kvcli.core import lifecycle, messages
 from kvcli.core.clock import home_now
@@ -158,6 +158,27 @@ class DataPlaneVault:
             else:
                 self._purge_expired(kind, name)
         return records
+
+    def each(self, kind: ObjectKind, after: str | None = None) -> Iterator[dict]:
+        """The reachable objects of a kind after the one named `after`, in the order of
+        `all`, read one at a time: a caller that stops early (one page of a list) reads
+        only what it returns."""
+        directory = paths.objects_dir(self.home.root, self.name, kind.collection)
+        start = f"{after.lower()}.json" if after is not None else None
+        for entry in self.home.entries(directory):
+            name = entry[:-len(".json")]
+            if (not entry.endswith(".json") or not paths.is_valid("object", name)
+                    or (start is not None and entry <= start)):
+                continue
+            record = self.read(kind, name)
+            if record is not None:
+                yield record
+
+    def listing(self, kind: ObjectKind, *, after: str | None = None,
+                limited: bool = False) -> Iterable[dict]:
+        """What a list reads: a whole list in one pass over the directory (`all`); a list
+        that starts `after` a name or stops at a count one object at a time (`each`)."""
+        return self.each(kind, after) if after is not None or limited else self.all(kind)
 
     # --- sealed payloads -------------------------------------------------------------
     def seal(self, kind: ObjectKind, name: str, version: str, plaintext: bytes) -> dict:

@@ -139,17 +139,20 @@ def secret_value(home: Home, vault_name: str, name: str,
 
 @access.data_operation(SECRET, "List")
 def list_secrets(home: Home, vault_name: str, *, include_managed: bool = False,
-                 max_results: int | None = None) -> list[dict]:
+                 max_results: int | None = None, after: str | None = None) -> list[dict]:
+    """At most `max_results` secrets, in name order, after the one named `after`."""
     vault = DataPlaneVault(home, vault_name)
     items = []
-    for record in vault.all(SECRET):
+    for record in vault.listing(SECRET, after=after, limited=max_results is not None):
+        if len(items) == max_results:
+            break
         if record.get("deleted"):
             continue
         latest = record["versions"][-1]
         if latest.get("managed") and not include_managed:
             continue
         items.append(list_item(vault, record, latest, versioned=False))
-    return items[:max_results] if max_results is not None else items
+    return items
 
 
 @access.data_operation(SECRET, "ListVersions")
@@ -192,13 +195,17 @@ def delete_secret(home: Home, vault_name: str, name: str) -> dict:
 
 
 @access.data_operation(SECRET, "ListDeleted")
-def list_deleted_secrets(home: Home, vault_name: str,
-                         max_results: int | None = None) -> list[dict]:
+def list_deleted_secrets(home: Home, vault_name: str, max_results: int | None = None,
+                         after: str | None = None) -> list[dict]:
     vault = DataPlaneVault(home, vault_name)
-    # A certificate's deleted secret is listed with the certificate, not here.
-    items = [deleted_list_item(vault, r) for r in vault.all(SECRET)
-             if r.get("deleted") and not is_managed(r)]
-    return items[:max_results] if max_results is not None else items
+    items = []
+    for record in vault.listing(SECRET, after=after, limited=max_results is not None):
+        if len(items) == max_results:
+            break
+        # A certificate's deleted secret is listed with the certificate, not here.
+        if record.get("deleted") and not is_managed(record):
+            items.append(deleted_list_item(vault, record))
+    return items
 
 
 @access.data_operation(SECRET, "GetDeleted")

@@ -67,8 +67,21 @@ class Call:
     def body(self) -> wire.Body:
         return wire.Body(self._raw_body)
 
-    def page(self, items: list[dict], limit: int, shape: Callable = wire.wire) -> dict:
-        return wire.page(items, self._url, dict(self.query), limit, shape)
+    def paging(self, limit: int) -> tuple[int, str | None]:
+        """(page size, cursor) of this list request; ask the core for one item more than
+        the size, after the cursor."""
+        return wire.paging(dict(self.query), limit)
+
+    def page(self, items: list[dict], size: int, shape: Callable = wire.wire,
+             cursor: Callable = wire.by_name) -> dict:
+        return wire.page(items, self._url, dict(self.query), size, shape, cursor)
+
+    def whole_list_page(self, items: list[dict], limit: int,
+                        shape: Callable = wire.wire) -> dict:
+        """A page of a list the core reads whole (an object's versions: one file; issuers:
+        the vault's record), cut after the cursor."""
+        size, after = self.paging(limit)
+        return self.page(wire.after_id(items, after), size, shape, wire.id_tail)
 
 
 def _error(error: KvError, headers: dict | None = None) -> Response:

@@ -177,15 +177,16 @@ def get_certificate(call):
 
 
 def list_certificates(call):
+    size, after = call.paging(PAGE_LIMIT)
     include_pending = call.query.get("includePending", "").lower() == "true"
-    return call.page(certificates.list_certificates(call.home, call.vault,
-                                                    include_pending=include_pending),
-                     PAGE_LIMIT, certificate_wire)
+    return call.page(certificates.list_certificates(
+        call.home, call.vault, include_pending=include_pending, max_results=size + 1,
+        after=after), size, certificate_wire)
 
 
 def list_versions(call):
-    return call.page(certificates.list_versions(call.home, call.vault, call.name), PAGE_LIMIT,
-                     certificate_wire)
+    return call.whole_list_page(certificates.list_versions(call.home, call.vault, call.name),
+                              PAGE_LIMIT, certificate_wire)
 
 
 def update_certificate(call):
@@ -212,9 +213,11 @@ def delete_certificate(call):
 
 
 def list_deleted(call):
+    size, after = call.paging(PAGE_LIMIT)
     include_pending = call.query.get("includePending", "").lower() == "true"
     return call.page(certificates.list_deleted_certificates(
-        call.home, call.vault, include_pending=include_pending), PAGE_LIMIT, certificate_wire)
+        call.home, call.vault, include_pending=include_pending, max_results=size + 1,
+        after=after), size, certificate_wire)
 
 
 def get_deleted(call):
@@ -280,7 +283,8 @@ def get_issuer(call):
 
 
 def list_issuers(call):
-    return call.page(certificates.list_issuers(call.home, call.vault), PAGE_LIMIT, dict)
+    return call.whole_list_page(certificates.list_issuers(call.home, call.vault), PAGE_LIMIT,
+                              dict)
 
 
 def delete_issuer(call):

@@ -159,13 +159,14 @@ def get_key(call):
 
 
 def list_keys(call):
-    return call.page(keys.list_keys(call.home, call.vault, include_managed=True), PAGE_LIMIT,
-                     key_wire)
+    size, after = call.paging(PAGE_LIMIT)
+    return call.page(keys.list_keys(call.home, call.vault, include_managed=True,
+                                    max_results=size + 1, after=after), size, key_wire)
 
 
 def list_versions(call):
-    return call.page(keys.list_versions(call.home, call.vault, call.name), PAGE_LIMIT,
-                     key_wire)
+    return call.whole_list_page(keys.list_versions(call.home, call.vault, call.name),
+                              PAGE_LIMIT, key_wire)
 
 
 def update_key(call):
@@ -184,7 +185,9 @@ def delete_key(call):
 
 
 def list_deleted(call):
-    return call.page(keys.list_deleted_keys(call.home, call.vault), PAGE_LIMIT, key_wire)
+    size, after = call.paging(PAGE_LIMIT)
+    return call.page(keys.list_deleted_keys(call.home, call.vault, size + 1, after), size,
+                     key_wire)
 
 
 def get_deleted(call):

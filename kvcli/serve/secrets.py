@@ -23,12 +23,14 @@ def get_secret(call):
 
 
 def list_secrets(call):
-    return call.page(secrets.list_secrets(call.home, call.vault, include_managed=True),
-                     PAGE_LIMIT)
+    size, after = call.paging(PAGE_LIMIT)
+    return call.page(secrets.list_secrets(call.home, call.vault, include_managed=True,
+                                          max_results=size + 1, after=after), size)
 
 
 def list_versions(call):
-    return call.page(secrets.list_versions(call.home, call.vault, call.name), PAGE_LIMIT)
+    return call.whole_list_page(secrets.list_versions(call.home, call.vault, call.name),
+                              PAGE_LIMIT)
 
 
 def update_secret(call):
@@ -46,7 +48,8 @@ def delete_secret(call):
 
 
 def list_deleted(call):
-    return call.page(secrets.list_deleted_secrets(call.home, call.vault), PAGE_LIMIT)
+    size, after = call.paging(PAGE_LIMIT)
+    return call.page(secrets.list_deleted_secrets(call.home, call.vault, size + 1, after), size)
 
 
 def get_deleted(call):

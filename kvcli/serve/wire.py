@@ -38,10 +38,9 @@ def wire(view: dict) -> dict:
             if value is not None and value != {} and name not in VIEW_ONLY}
 
 
-def page(items: list[dict], url: str, query: dict, limit: int, shape=wire) -> dict:
-    """One page of a list as Key Vault sends it: `value` (each item made by `shape`) and the
-    `nextLink` for the rest. `url` is the collection's URL on this server, so the SDK comes
-    back here."""
+def paging(query: dict, limit: int) -> tuple[int, str | None]:
+    """(page size, cursor) of a list request: `maxresults` (1..limit, default limit) and
+    the `$skiptoken` this server put in the previous page's `nextLink`."""
     size = query.get("maxresults")
     try:
         size = limit if size is None else int(size)
@@ -49,18 +48,47 @@ def page(items: list[dict], url: str, query: dict, limit: int, shape=wire) -> di
         raise messages.page_size_invalid(limit) from None
     if not 1 <= size <= limit:
         raise messages.page_size_invalid(limit)
+    token = query.get("$skiptoken")
+    if token is None:
+        return size, None
     try:
-        start = int(query.get("$skiptoken") or 0)
-    except ValueError:
+        return size, from_base64url(token, "$skiptoken").decode("utf-8")
+    except (KvError, UnicodeDecodeError):
         raise messages.skip_token_invalid() from None
-    if start < 0:
-        raise messages.skip_token_invalid()
-    rest = start + size
+
+
+def by_name(item: dict) -> str:
+    return item["name"]
+
+
+def page(items: list[dict], url: str, query: dict, size: int, shape=wire,
+         cursor=by_name) -> dict:
+    """One page as Key Vault sends it: `value` (each item made by `shape`) and, when
+    `items` holds more than `size` (the caller asks for one more), the `nextLink` for the
+    rest, whose `$skiptoken` is the `cursor` of the last item sent. `url` is the
+    collection's URL on this server, so the SDK comes back here."""
     next_link = None
-    if rest < len(items):
-        next_link = (f"{url}?api-version={query['api-version']}&$skiptoken={rest}"
+    if len(items) > size:
+        token = to_base64url(cursor(items[size - 1]).encode("utf-8"))
+        next_link = (f"{url}?api-version={query['api-version']}&$skiptoken={token}"
                      f"&maxresults={size}")
-    return {"value": [shape(item) for item in items[start:rest]], "nextLink": next_link}
+    return {"value": [shape(item) for item in items[:size]], "nextLink": next_link}
+
+
+def id_tail(item: dict) -> str:
+    """The cursor of a list read whole: the last segment of the item's id (a version id,
+    an issuer's name)."""
+    return (item.get("id") or item["kid"]).rsplit("/", 1)[1]
+
+
+def after_id(items: list[dict], cursor: str | None) -> list[dict]:
+    """The items after the one a cursor names (all of them without one)."""
+    if cursor is None:
+        return items
+    for index, item in enumerate(items):
+        if id_tail(item) == cursor:
+            return items[index + 1:]
+    raise messages.skip_token_invalid()
 
 
 def error_body(error: KvError) -> tuple[int, dict]:
@@ -131,6 +159,6 @@ def from_base64url(text: str, name: str = "value") -> bytes:
     import binascii
 
     try:
-        return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+        return base64.b64decode(text + "=" * (-len(text) % 4), altchars=b"-_", validate=True)
     except (binascii.Error, ValueError):
         raise messages.request_body_invalid(f"'{name}' is not base64url.") from None

@@ -61,6 +61,17 @@ def test_list_pages_with_next_link_and_maxresults(served, new_vault):
     assert [len(page) for page in listed] == [7, 7, 7, 7, 2]
     assert sum(listed, []) == names
     assert f'"GET /vaults/{vault}/secrets" 200' in served.log()
+    for _ in range(2):
+        secrets.set_secret("s00", "again")
+    versions = list(secrets.list_properties_of_secret_versions("s00", max_page_size=2)
+                    .by_page())
+    assert [len(list(page)) for page in versions] == [2, 1]
+    for name in names[:5]:
+        secrets.begin_delete_secret(name).result()
+    deleted = list(secrets.list_deleted_secrets(max_page_size=2).by_page())
+    assert [[d.name for d in page] for page in deleted] == [["s00", "s01"], ["s02", "s03"],
+                                                            ["s04"]]
+    assert [p.name for p in secrets.list_properties_of_secrets()] == names[5:]
 
 
 def test_delete_recover_purge_and_deleted_views(served, new_vault):

@@ -30,22 +30,31 @@ def test_a_view_becomes_key_vaults_json():
         "id": "https://v.vault.azure.net/secrets/a/1", "deletedDate": 1767225600}
 
 
-def test_pages_follow_next_links_to_the_end():
+def test_pages_carry_a_next_link_when_there_is_more():
     url = "https://localhost:8443/vaults/v/secrets"
-    first = wire.page(items(5), url, {**QUERY, "maxresults": "2"}, 25)
+    first = wire.page(items(3), url, {**QUERY, "maxresults": "2"}, 2)
     assert [i["id"][-2:] for i in first["value"]] == ["s0", "s1"]
-    assert first["nextLink"] == f"{url}?api-version=7.4&$skiptoken=2&maxresults=2"
-    last = wire.page(items(5), url, {**QUERY, "maxresults": "2", "$skiptoken": "4"}, 25)
-    assert ([i["id"][-2:] for i in last["value"]], last["nextLink"]) == (["s4"], None)
-    assert wire.page(items(25), url, QUERY, 25)["nextLink"] is None
+    token = wire.to_base64url(b"s1")
+    assert first["nextLink"] == f"{url}?api-version=7.4&$skiptoken={token}&maxresults=2"
+    assert wire.paging({**QUERY, "$skiptoken": token}, 25) == (25, "s1")
+    assert wire.page(items(2), url, QUERY, 2)["nextLink"] is None
+    assert wire.paging(QUERY, 25) == (25, None)
+
+
+def test_a_list_read_whole_is_cut_after_the_cursor():
+    versions = [{"id": f"https://v.vault.azure.net/secrets/a/{v}"} for v in ("x1", "x2", "x3")]
+    assert wire.after_id(versions, "x1") == versions[1:]
+    assert wire.after_id(versions, None) == versions
+    with pytest.raises(ServiceError):
+        wire.after_id(versions, "gone")
 
 
 @pytest.mark.parametrize("query", [{"maxresults": "0"}, {"maxresults": "26"},
-                                   {"maxresults": "x"}, {"$skiptoken": "-1"},
-                                   {"$skiptoken": "abc"}])
+                                   {"maxresults": "x"}, {"$skiptoken": "!!"},
+                                   {"$skiptoken": "_w"}])
 def test_bad_paging_parameters_are_key_vaults_400(query):
     with pytest.raises(ServiceError) as refused:
-        wire.page(items(3), "u", {**QUERY, **query}, 25)
+        wire.paging({**QUERY, **query}, 25)
     assert (refused.value.status, refused.value.code) == (400, "BadParameter")
 
 
