@@ -100,3 +100,56 @@ def test_a_cli_command_imports_neither_starlette_nor_uvicorn(home):
     proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
                           env=os.environ.copy())
     assert proc.stdout.strip().splitlines()[-1] == "[]", proc.stderr
+
+
+def test_own_certificate_and_a_graceful_sigint(home, tmp_path):
+    """--cert/--key serve the given certificate; Ctrl+C (SIGINT) stops with exit 0."""
+    pytest.importorskip("uvicorn", reason="the 'serve' extra is not installed")
+    import datetime
+    import signal
+    import socket
+    import ssl
+    import time
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "localhost")])
+    now = datetime.datetime.now(datetime.timezone.utc)
+    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name)
+            .public_key(key.public_key()).serial_number(x509.random_serial_number())
+            .not_valid_before(now).not_valid_after(now + datetime.timedelta(days=1))
+            .add_extension(x509.SubjectAlternativeName([x509.DNSName("localhost")]), False)
+            .sign(key, hashes.SHA256()))
+    cert_file, key_file = tmp_path / "own.pem", tmp_path / "own-key.pem"
+    cert_file.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    key_file.write_bytes(key.private_bytes(serialization.Encoding.PEM,
+                                           serialization.PrivateFormat.PKCS8,
+                                           serialization.NoEncryption()))
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    proc = subprocess.Popen([sys.executable, "-m", "kvcli", "serve", "--port", str(port),
+                             "--cert", str(cert_file), "--key", str(key_file)],
+                            env=os.environ.copy(), stderr=subprocess.PIPE, text=True)
+    try:
+        context = ssl.create_default_context(cafile=str(cert_file))
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                with socket.create_connection(("127.0.0.1", port), timeout=1) as raw:
+                    with context.wrap_socket(raw, server_hostname="localhost") as tls:
+                        assert tls.getpeercert()["subject"] == ((("commonName", "localhost"),),)
+                break
+            except OSError:
+                assert time.monotonic() < deadline and proc.poll() is None
+                time.sleep(0.05)
+    finally:
+        proc.send_signal(signal.SIGINT)
+        _, stderr = proc.communicate(timeout=15)
+    assert proc.returncode == 0, stderr
+    assert stderr.startswith(f"kvcli serve: https://127.0.0.1:{port}")
+    assert not (home / "serve" / "server.pem").exists()  # the home's CA issued nothing

@@ -263,3 +263,30 @@ def test_the_access_log_names_requests_never_values(served, new_vault):
     log = served.log()
     assert f'"PUT /vaults/{vault}/secrets/quiet" 200' in log
     assert "do-not-log-me" not in log
+
+
+def test_sdk_and_cli_writers_share_the_homes_lock(served, new_vault, kv_process):
+    """Writers in the server's threads and in CLI processes at once: no version is lost."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    vault = new_vault("sdk-parallel")
+    secrets = client(served, vault)
+    secrets.set_secret("busy", "first")
+
+    def sdk_writes(worker: int) -> None:
+        for index in range(5):
+            secrets.set_secret("busy", f"sdk-{worker}-{index}")
+
+    def cli_writes(worker: int) -> None:
+        for index in range(2):
+            result = kv_process("keyvault", "secret", "set", "--vault-name", vault, "-n",
+                                "busy", "--value", f"cli-{worker}-{index}", "-o", "none")
+            assert result.exit_code == 0, result.stderr
+
+    with ThreadPoolExecutor(max_workers=5) as pool:
+        jobs = [pool.submit(sdk_writes, w) for w in range(3)]
+        jobs += [pool.submit(cli_writes, w) for w in range(2)]
+        for job in jobs:
+            job.result()
+    versions = list(secrets.list_properties_of_secret_versions("busy"))
+    assert len(versions) == 1 + 3 * 5 + 2 * 2
