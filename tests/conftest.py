@@ -14,6 +14,23 @@ from pathlib import Path
 import pytest
 
 FIXED_NOW = "2026-01-01T00:00:00Z"
+FULL_STRESS_ENV = "KVCLI_FULL_STRESS"
+
+
+def pytest_addoption(parser):
+    parser.addoption("--full", action="store_true", default=False,
+                     help="Also run the full-size stress tests (marked slow); same as "
+                          f"{FULL_STRESS_ENV}=1.")
+
+
+def pytest_collection_modifyitems(config, items):
+    """The default run skips only the full-size stress variants; their bounded twins run."""
+    if config.getoption("--full") or os.environ.get(FULL_STRESS_ENV) == "1":
+        return
+    skip = pytest.mark.skip(reason=f"full-size stress: run with --full or {FULL_STRESS_ENV}=1")
+    for item in items:
+        if "slow" in item.keywords:
+            item.add_marker(skip)
 
 
 @dataclass
