@@ -386,3 +386,19 @@ def test_every_directory_is_0700_and_every_file_0600_under_umask_000(tmp_path):
              if mode != (0o700 if kind == "dir" else 0o600)}
     assert wrong == {}
     assert stat.S_IMODE(root.stat().st_mode) == 0o700
+
+
+def test_clock_offset_out_of_range_is_an_error_and_reset_recovers(kv, filled):
+    """A huge offset (hand edit, or advanced past year 9999) must not break every command."""
+    assert kv("clock", "advance", "--days", "99999999999").exit_code == 1
+    assert kv("clock", "advance", "--days", "3000000").exit_code == 1
+    assert kv("clock", "show").exit_code == 0
+    path = filled / "home.json"
+    _edit(path, _set("clockOffsetSeconds", 1e300))
+    for args in (["clock", "show"], ["keyvault", "secret", "set", "--vault-name", "vault1",
+                                     "-n", "s1", "--value", "x"]):
+        result = kv(*args)
+        assert result.exit_code == 1 and "clock reset" in result.stderr, (args, result.stderr)
+        assert "unexpected" not in result.stderr
+    assert kv("clock", "reset").exit_code == 0
+    assert kv("keyvault", "secret", "show", "--vault-name", "vault1", "-n", "s1").exit_code == 0
