@@ -23,9 +23,19 @@ def pytest_addoption(parser):
                           f"{FULL_STRESS_ENV}=1.")
 
 
+def _full_stress(config) -> bool:
+    return config.getoption("--full") or os.environ.get(FULL_STRESS_ENV) == "1"
+
+
+@pytest.fixture
+def full_stress(request) -> bool:
+    """True when the full-size stress run was asked for (--full or KVCLI_FULL_STRESS=1)."""
+    return _full_stress(request.config)
+
+
 def pytest_collection_modifyitems(config, items):
     """The default run skips only the full-size stress variants; their bounded twins run."""
-    if config.getoption("--full") or os.environ.get(FULL_STRESS_ENV) == "1":
+    if _full_stress(config):
         return
     skip = pytest.mark.skip(reason=f"full-size stress: run with --full or {FULL_STRESS_ENV}=1")
     for item in items:
