@@ -244,3 +244,26 @@ def test_nul_in_an_argument_is_a_usage_error(kv, home, fuzz_home, args):
     result = kv(*args)
     assert result.exit_code == 2 and "NUL" in result.stderr, result.stderr
     assert differences(before, snapshot(home)) == []
+
+
+def test_fuzz_config_and_account(kv, home, tmp_path, monkeypatch, full_stress):
+    """`-o json` is given each time: a fuzzed core.output must not hide the JSON check."""
+    monkeypatch.chdir(tmp_path)
+    assert kv("account", "show").exit_code == 0
+    keys = mostly(["core.output", "core.only_show_errors", "defaults.vault", "defaults.group",
+                   "defaults.location", "core.nope", "nosection", "a.b.c"])
+    config_values = mostly(["json", "table", "true", "false", "fuzzvault", "eastus", "",
+                            "x" * 300])
+    command = st.one_of(
+        st.lists(st.builds(lambda k, v: f"{k}={v}", keys, config_values), max_size=3)
+        .map(lambda pairs: ["config", "set", *pairs]),
+        st.lists(keys, max_size=3).map(lambda k: ["config", "get", *k]),
+        st.lists(keys, max_size=3).map(lambda k: ["config", "unset", *k]),
+        st.sampled_from([["account", "show"], ["account", "list-locations"]]))
+
+    @(FULL_SETTINGS if full_stress else SETTINGS)
+    @given(command)
+    def run(args):
+        _check(kv, home, [*args, "-o", "json"])
+
+    run()
