@@ -92,6 +92,7 @@ class Rounds:
             assert after[:len(before)] == before and len(after) in (len(before), len(before) + 1)
             assert self.value(VAULT, "multi") == (f"value-{n}" if len(after) > len(before)
                                                   else old_value)
+            return len(after) > len(before)
         return ["keyvault", "secret", "set", "--vault-name", VAULT, "-n", "multi",
                 "--value", f"value-{n}"], check
 
@@ -107,19 +108,20 @@ class Rounds:
             if state == "active":
                 assert len(self.versions(OTHER, "restored")) == 3
                 assert self.value(OTHER, "restored") == "r2"
+            return state == "active"
         return ["keyvault", "secret", "restore", "--vault-name", OTHER, "-f", str(self.blob)], check
 
     def secret_delete(self, n):
         if self.secret_state(VAULT, "victim") == "deleted":
             self.ok("keyvault", "secret", "recover", "--vault-name", VAULT, "-n", "victim")
         return (["keyvault", "secret", "delete", "--vault-name", VAULT, "-n", "victim"],
-                self._victim_whole)
+                lambda: self._victim_whole() == "deleted")
 
     def secret_recover(self, n):
         if self.secret_state(VAULT, "victim") == "active":
             self.ok("keyvault", "secret", "delete", "--vault-name", VAULT, "-n", "victim")
         return (["keyvault", "secret", "recover", "--vault-name", VAULT, "-n", "victim"],
-                self._victim_whole)
+                lambda: self._victim_whole() == "active")
 
     def _victim_whole(self):
         state = self.secret_state(VAULT, "victim")
@@ -127,6 +129,7 @@ class Rounds:
         if state == "active":
             assert len(self.versions(VAULT, "victim")) == 2
             assert self.value(VAULT, "victim") == "v1"
+        return state
 
     def vault_delete(self, n):
         self._doomed_to("active")
@@ -156,6 +159,7 @@ class Rounds:
                 assert self.value(DOOMED, "inside") == "kept"
             if state == "absent":
                 assert not (self.kv_home() / "vaults" / DOOMED).exists()
+            return state == allowed[1]
         return check
 
     def backup_all(self, n):
@@ -164,8 +168,9 @@ class Rounds:
 
         def check():
             assert self._records() == before
-            for blob in target.glob("*.blob") if target.exists() else ():
+            for blob in target.glob("*.kvbackup") if target.exists() else ():
                 assert self.kv("backup", "inspect", str(blob)).exit_code == 0, blob
+            return (target / "manifest.json").exists()
         return ["keyvault", "backup-all", "--vault-name", VAULT, "--dir", str(target)], check
 
     def kv_home(self) -> Path:
@@ -220,6 +225,7 @@ def test_sigkill_at_random_moments_leaves_whole_state(kv, home, rounds, kills):
     rng = random.Random(kills)
     duration = _usual_duration(["clock", "show"])
     landed = 0
+    killed_outcomes = set()  # whether a change killed mid-run turned out applied or not
     for n in range(kills):
         kind = Rounds.KINDS[n % len(Rounds.KINDS)]
         args, check = getattr(rounds, kind)(n)
@@ -236,7 +242,9 @@ def test_sigkill_at_random_moments_leaves_whole_state(kv, home, rounds, kills):
             result = kv(*listing)
             assert result.exit_code == 0, (kind, listing, result.stderr)
             json.loads(result.stdout)
-        check()
+        applied = check()
+        if returncode == -signal.SIGKILL:
+            killed_outcomes.add(applied)
         rounds.ok("keyvault", "secret", "set", "--vault-name", OTHER, "-n", "probe",
                   "--value", str(n))
         leftovers = os.listdir(home / ".tmp") if (home / ".tmp").exists() else []
@@ -244,3 +252,5 @@ def test_sigkill_at_random_moments_leaves_whole_state(kv, home, rounds, kills):
                       if p.name.endswith((".tmp", ".discarded")) and p != home / ".tmp"]
         assert leftovers == [], (kind, leftovers)
     assert landed >= kills // 3, f"only {landed} of {kills} kills interrupted a command"
+    if kills >= 100:  # the kills fell both before and after changes were made
+        assert killed_outcomes == {True, False}
