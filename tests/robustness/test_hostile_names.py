@@ -144,14 +144,33 @@ def _names_for(command: str) -> list[str]:
     return [n for n in HOSTILE if not set(n) & set("/\t\n\r")]
 
 
+@pytest.fixture
+def opened(monkeypatch) -> list[str]:
+    """Every path kvcli opens through os.open (which the store and the user-file reader use),
+    made absolute even when opened relative to a directory descriptor."""
+    paths: list[str] = []
+    real_open = os.open
+
+    def recording_open(path, flags, mode=0o777, *, dir_fd=None):
+        base = os.readlink(f"/proc/self/fd/{dir_fd}") if dir_fd is not None else os.getcwd()
+        paths.append(os.path.normpath(os.path.join(base, os.fsdecode(path))))
+        return real_open(path, flags, mode, dir_fd=dir_fd)
+
+    monkeypatch.setattr(os, "open", recording_open)
+    return paths
+
+
 @pytest.mark.parametrize("command", sorted(COMMANDS))
-def test_hostile_name_is_refused_and_touches_nothing(kv, world, command):
+def test_hostile_name_is_refused_and_touches_nothing(kv, world, opened, command):
+    neighbours = (str(world / "other-home"), str(world / "outside"))
     failures = []
     for name in _names_for(command):
         args = COMMANDS[command](name, world)
         before = snapshot(world)
+        opened.clear()
         result = kv(*args)
         changes = differences(before, snapshot(world))
+        changes += [f"opened {p}" for p in opened if p.startswith(neighbours)]
         if command in ANSWERS_FALSE and "\0" not in name:
             refused = result.exit_code == 0 and result.stdout.strip() == "false"
         else:
@@ -189,3 +208,9 @@ def test_real_process_refuses_traversal_names(kv_process, world):
         assert "Traceback" not in result.stderr
     assert differences(before, snapshot(world)) == []
     assert os.path.exists(world / "outside" / "victim")
+
+
+def test_the_open_recorder_sees_the_store_reads(kv, world, home, opened):
+    """The guard on the test above: a plain read is recorded with its absolute path."""
+    assert kv("keyvault", "secret", "show", "--vault-name", "vault1", "-n", "a").exit_code == 0
+    assert str(home / "vaults" / "vault1" / "secrets" / "a.json") in opened
