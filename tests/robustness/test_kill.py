@@ -254,3 +254,58 @@ def test_sigkill_at_random_moments_leaves_whole_state(kv, home, rounds, kills):
     assert landed >= kills // 3, f"only {landed} of {kills} kills interrupted a command"
     if kills >= 100:  # the kills fell both before and after changes were made
         assert killed_outcomes == {True, False}
+
+
+UPGRADE_ROUNDS = [pytest.param(3, id="3-kills"),
+                  pytest.param(30, id="30-kills", marks=pytest.mark.slow)]
+
+
+def _make_format_1_home(kv, root: Path, rng: random.Random) -> dict[tuple[str, str], str]:
+    """A home as format 1 left it: no backup key, values sealed as `secret/<name>/<version>`."""
+    import shutil
+
+    from kvcli.core import sealing
+
+    shutil.rmtree(root, ignore_errors=True)
+    values = {}
+    assert kv("group", "create", "-n", "uprg", "-l", "eastus").exit_code == 0
+    for vault in ("upvault1", "upvault2"):
+        assert kv("keyvault", "create", "-n", vault, "-g", "uprg").exit_code == 0
+        for index in range(6):
+            name, value = f"s{index}", f"{vault}-{index}-{rng.random()}"
+            assert kv("keyvault", "secret", "set", "--vault-name", vault, "-n", name,
+                      "--value", value).exit_code == 0
+            values[(vault, name)] = value
+    key = (root / "keys" / "data.key").read_bytes()
+    for (vault, name), value in values.items():
+        path = root / "vaults" / vault / "secrets" / f"{name}.json"
+        record = json.loads(path.read_text())
+        for version in record["versions"]:
+            version["value"] = sealing.seal(key, value.encode(),
+                                            f"secret/{name}/{version['version']}")
+        path.write_text(json.dumps(record))
+    (root / "keys" / "backup.key").unlink()
+    meta = json.loads((root / "home.json").read_text())
+    meta["format"] = 1
+    (root / "home.json").write_text(json.dumps(meta))
+    return values
+
+
+@pytest.mark.parametrize("kills", UPGRADE_ROUNDS)
+def test_sigkill_during_the_format_upgrade_loses_no_value(kv, home, kills):
+    """The upgrade re-seals every value, one whole file at a time, and writes the format
+    last: killed anywhere, the next run finishes it and every value still opens."""
+    rng = random.Random(kills)
+    duration = _usual_duration(["clock", "show"])
+    for _ in range(kills):
+        values = _make_format_1_home(kv, home, rng)
+        returncode = _run_and_kill(["keyvault", "secret", "list", "--vault-name", "upvault1"],
+                                   rng.uniform(0.6, 1.6) * duration)
+        assert returncode in (0, -signal.SIGKILL)
+        for (vault, name), value in values.items():
+            shown = kv("keyvault", "secret", "show", "--vault-name", vault, "-n", name)
+            assert shown.exit_code == 0, shown.stderr
+            assert shown.json["value"] == value
+        assert json.loads((home / "home.json").read_text())["format"] == 2
+        assert (home / "keys" / "backup.key").exists()
+        assert load_every_record(home) > 12
