@@ -257,7 +257,8 @@ def ensure_root(root: Path) -> None:
         try:
             os.mkdir(directory, DIR_MODE)
         except FileExistsError:
-            pass
+            # Not ours (another process, or `x/..` naming an existing parent): leave its mode.
+            continue
         os.chmod(directory, DIR_MODE)
 
 

@@ -402,3 +402,16 @@ def test_clock_offset_out_of_range_is_an_error_and_reset_recovers(kv, filled):
         assert "unexpected" not in result.stderr
     assert kv("clock", "reset").exit_code == 0
     assert kv("keyvault", "secret", "show", "--vault-name", "vault1", "-n", "s1").exit_code == 0
+
+
+def test_a_home_path_through_dot_dot_changes_no_existing_directory(kv, tmp_path, monkeypatch):
+    """KVCLI_HOME=/tmp/new/../kvhome must not chmod /tmp: only directories kvcli creates
+    are made 0700."""
+    parent = tmp_path / "shared-parent"
+    parent.mkdir()
+    os.chmod(parent, 0o755)
+    monkeypatch.setenv("KVCLI_HOME", str(parent / "newdir" / ".." / "home"))
+    assert kv("group", "create", "-n", "rg1", "-l", "eastus").exit_code == 0
+    assert stat.S_IMODE(parent.stat().st_mode) == 0o755
+    assert stat.S_IMODE((parent / "home").stat().st_mode) == 0o700
+    assert (parent / "home" / "groups" / "rg1.json").exists()
