@@ -415,3 +415,34 @@ def test_a_home_path_through_dot_dot_changes_no_existing_directory(kv, tmp_path,
     assert stat.S_IMODE(parent.stat().st_mode) == 0o755
     assert stat.S_IMODE((parent / "home").stat().st_mode) == 0o700
     assert (parent / "home" / "groups" / "rg1.json").exists()
+
+
+@pytest.mark.parametrize("entry", ["groups", "vaults", "keys", ".tmp", "vaults/vault1",
+                                   "home.json", "keys/data.key", "keys/backup.key",
+                                   "groups/rg1.json", "vaults/vault1/vault.json"])
+def test_any_symlink_in_the_home_is_refused_and_nothing_changes_outside(kv, filled, tmp_path,
+                                                                      entry):
+    """Every directory and file of the home, replaced by a symlink to a copy outside."""
+    import shutil
+
+    inside = filled / entry
+    outside = tmp_path / "moved-out"
+    if not inside.exists():
+        inside.mkdir(mode=0o700)
+    shutil.move(str(inside), str(outside))
+    inside.symlink_to(outside)
+    before = snapshot(outside) if outside.is_dir() else outside.read_bytes()
+    refused = 0
+    for args in (["keyvault", "secret", "set", "--vault-name", "vault1", "-n", "s1",
+                  "--value", "x"],
+                 ["keyvault", "secret", "backup", "--vault-name", "vault1", "-n", "s1",
+                  "-f", str(tmp_path / "s1.blob")],
+                 ["group", "create", "-n", "rg1", "-l", "eastus"]):
+        result = kv(*args)
+        assert "Traceback" not in result.stderr and "unexpected" not in result.stderr
+        if result.exit_code == 1 and str(inside) in result.stderr:
+            refused += 1
+        else:
+            assert result.exit_code == 0, (args, result.stderr)
+    assert refused >= 1
+    assert (snapshot(outside) if outside.is_dir() else outside.read_bytes()) == before
