@@ -13,12 +13,15 @@ from typing import Callable
 
 from kvcli.core.clock import home_now
 from kvcli.core.timeutil import data_plane, to_stamp
-from kvcli.errors import KvError, file_error
+from kvcli.errors import KvError
 from kvcli.store import files
 from kvcli.store.home import Home
 
 MANIFEST = "manifest.json"
 MANIFEST_FORMAT = 1
+# The largest manifest kvcli reads: a few hundred bytes per object listed.
+MAX_MANIFEST_BYTES = 16 * 1024 * 1024
+MANIFEST_ENTRY_FIELDS = ("file", "kind", "name")
 
 
 @dataclass(frozen=True)
@@ -68,16 +71,22 @@ def backup_all(home: Home, vault_name: str, directory: Path,
 
 def read_manifest(directory: Path) -> list[dict]:
     path = directory / MANIFEST
+    raw = files.read_input(path, MAX_MANIFEST_BYTES, "manifest")
     try:
-        manifest = json.loads(path.read_text())
-    except OSError as error:
-        raise file_error(error, path) from None
+        manifest = json.loads(raw)
     except ValueError:
         raise KvError(f"The manifest '{path}' is not valid JSON.") from None
-    if manifest.get("format") != MANIFEST_FORMAT or not isinstance(manifest.get("objects"), list):
+    objects = manifest.get("objects") if isinstance(manifest, dict) else None
+    if not isinstance(objects, list) or manifest.get("format") != MANIFEST_FORMAT \
+            or not all(_is_entry(entry) for entry in objects):
         raise KvError(f"The manifest '{path}' is not a kvcli backup-all manifest of format "
                       f"{MANIFEST_FORMAT}.")
-    return manifest["objects"]
+    return objects
+
+
+def _is_entry(entry: object) -> bool:
+    return isinstance(entry, dict) and all(isinstance(entry.get(field), str)
+                                           for field in MANIFEST_ENTRY_FIELDS)
 
 
 def restore_all(home: Home, vault_name: str, directory: Path,

@@ -446,3 +446,27 @@ def test_any_symlink_in_the_home_is_refused_and_nothing_changes_outside(kv, fill
             assert result.exit_code == 0, (args, result.stderr)
     assert refused >= 1
     assert (snapshot(outside) if outside.is_dir() else outside.read_bytes()) == before
+
+
+@pytest.mark.parametrize("manifest", [b'{"format": 1, "objects": [1]}',
+                                      b'{"format": 1, "objects": [{"kind": "secret"}]}',
+                                      b'{"format": 1, "objects": [{"file": 1, "kind": "secret",'
+                                      b' "name": "s1"}]}',
+                                      b'[]', b'{"objects": []}', b'\xff\xfe', None],
+                         ids=["int-entry", "no-file", "file-not-text", "a-list", "no-format",
+                              "not-utf8", "dev-zero"])
+def test_restore_all_refuses_a_bad_manifest_by_name(kv, filled, tmp_path, manifest):
+    """Found while probing: entries of the wrong form were an unexpected KeyError or
+    AttributeError, and a manifest linked to /dev/zero was read without end."""
+    directory = tmp_path / "backup-dir"
+    directory.mkdir()
+    path = directory / "manifest.json"
+    if manifest is None:
+        path.symlink_to("/dev/zero")
+    else:
+        path.write_bytes(manifest)
+    before = snapshot(filled)
+    result = kv("keyvault", "restore-all", "--vault-name", "vault1", "--dir", str(directory))
+    assert result.exit_code == 1 and str(path) in result.stderr, result.stderr
+    assert "Traceback" not in result.stderr and "unexpected" not in result.stderr
+    assert differences(before, snapshot(filled)) == []
