@@ -100,13 +100,17 @@ def read_state(root: Path, path: Path, limit: int = 16 * 1024 * 1024) -> bytes |
             if dir_fd is None:
                 return None
             try:
-                fd = os.open(path.name, os.O_RDONLY | _NOFOLLOW, dir_fd=dir_fd)
+                # O_NONBLOCK: a FIFO planted in the home must not block the open forever.
+                fd = os.open(path.name, os.O_RDONLY | os.O_NONBLOCK | _NOFOLLOW, dir_fd=dir_fd)
             except FileNotFoundError:
                 return None
             except OSError as exc:
                 if exc.errno == errno.ELOOP:
                     raise _not_a_plain_file(path) from None
                 raise
+            if not stat.S_ISREG(os.fstat(fd).st_mode):
+                os.close(fd)
+                raise _not_a_plain_file(path)
             return _read_bounded(fd, path, limit)
     except StateError:
         raise
