@@ -470,3 +470,27 @@ def test_restore_all_refuses_a_bad_manifest_by_name(kv, filled, tmp_path, manife
     assert result.exit_code == 1 and str(path) in result.stderr, result.stderr
     assert "Traceback" not in result.stderr and "unexpected" not in result.stderr
     assert differences(before, snapshot(filled)) == []
+
+
+@pytest.mark.parametrize("relative,args", [
+    ("home.json", ["group", "list"]),
+    ("groups/rg1.json", ["group", "show", "-n", "rg1"]),
+    ("vaults/vault1/vault.json", ["keyvault", "show", "-n", "vault1"]),
+    ("vaults/vault1/secrets/s1.json", ["keyvault", "secret", "show", "--vault-name", "vault1",
+                                       "-n", "s1"]),
+    ("keys/data.key", ["keyvault", "secret", "show", "--vault-name", "vault1", "-n", "s1"]),
+    ("config.toml", ["group", "list"]),
+])
+@pytest.mark.parametrize("planted", ["fifo", "directory"])
+def test_a_fifo_or_directory_in_place_of_a_state_file_is_refused_not_waited_on(
+        kv_process, filled, relative, args, planted):
+    """Found while probing: a FIFO in place of a record blocked every command forever."""
+    path = filled / relative
+    path.unlink()
+    if planted == "fifo":
+        os.mkfifo(path, 0o600)
+    else:
+        path.mkdir(mode=0o700)
+    result = kv_process(*args, timeout=30)
+    assert result.exit_code == 1 and str(path) in result.stderr, result.stderr
+    assert "Traceback" not in result.stderr and "unexpected" not in result.stderr
