@@ -34,15 +34,19 @@ def snapshot(root: Path) -> dict[str, tuple]:
 AUDIT_DIR = "audit"
 AUDIT_LOG = f"{AUDIT_DIR}/log.jsonl"
 AUDIT_HEAD = f"{AUDIT_DIR}/head.json"
+# Audit operation names of reads (SecretGet, KeyList, SecretBackup, ...): they change nothing.
+READ_OPERATIONS = ("Get", "List", "ListVersions", "ListDeleted", "GetDeleted", "Backup")
 
 
 def differences(before: dict, after: dict) -> list[str]:
     """Readable list of what changed between two snapshots.
 
-    One change is not a difference: a refused operation on a vault is recorded in the home's
-    audit log (issue 12: allowed or denied, every operation appends a line). What is allowed
-    is exactly that: lines appended to the log, each recording a refusal (result Failed or
-    Denied, never Success), and the log's head file moved with them."""
+    One change is not a difference: an operation on a vault is recorded in the home's audit
+    log (issue 12: allowed or denied, every operation appends a line). What is allowed is
+    exactly that: lines appended to the log, and its head file moved with them, each line
+    recording a refusal (Failed or Denied) or a read that succeeded at the service before
+    the command failed on the client's side (`secret download -f ''`: Key Vault logs the
+    SecretGet, az then fails to write the file), never a successful change."""
     changes = [f"removed {p}" for p in before.keys() - after.keys()]
     changes += [f"created {p}" for p in after.keys() - before.keys()]
     changes += [f"changed {p}" for p in before.keys() & after.keys() if before[p] != after[p]]
@@ -62,7 +66,9 @@ def _only_refusals_appended(old_entry: tuple | None, new_entry: tuple | None) ->
     if not (isinstance(old, bytes) and isinstance(new, bytes) and new.startswith(old)):
         return False
     appended = [json.loads(line) for line in new[len(old):].splitlines() if line]
-    return all(entry.get("result") in ("Failed", "Denied") for entry in appended)
+    return all(entry.get("result") in ("Failed", "Denied")
+               or str(entry.get("operationName")).endswith(READ_OPERATIONS)
+               for entry in appended)
 
 
 def assert_clean_outcome(result, args) -> None:
