@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 
 from kvcli.core import access, messages
 from kvcli.core.clock import home_now
-from kvcli.core.objects import KEY, DataPlaneVault, is_managed, new_version
+from kvcli.core.objects import KEY, DataPlaneVault, is_managed, new_version, page
 from kvcli.core.tags import object_tags
 from kvcli.core.timeutil import data_plane, from_stamp, to_stamp
 from kvcli.errors import KvError
@@ -474,7 +474,7 @@ def list_keys(home: Home, vault_name: str, *, include_managed: bool = False,
         if latest.get("managed") and not include_managed:
             continue
         items.append(list_item(vault, record, latest, versioned=False))
-    return items[:max_results] if max_results is not None else items
+    return page(items, max_results)
 
 
 @access.data_operation(KEY, "ListVersions")
@@ -483,7 +483,7 @@ def list_versions(home: Home, vault_name: str, name: str,
     vault = DataPlaneVault(home, vault_name)
     record = _active(vault, name)
     items = [list_item(vault, record, v, versioned=True) for v in record["versions"]]
-    return items[:max_results] if max_results is not None else items
+    return page(items, max_results)
 
 
 @access.data_operation(KEY, "Update")
@@ -530,7 +530,7 @@ def list_deleted_keys(home: Home, vault_name: str,
     # A certificate's deleted key is listed with the certificate, not here.
     items = [deleted_list_item(vault, r) for r in vault.all(KEY)
              if r.get("deleted") and not is_managed(r)]
-    return items[:max_results] if max_results is not None else items
+    return page(items, max_results)
 
 
 @access.data_operation(KEY, "GetDeleted")

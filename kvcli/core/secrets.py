@@ -9,7 +9,7 @@ from datetime import datetime
 
 from kvcli.core import access, messages
 from kvcli.core.clock import home_now
-from kvcli.core.objects import SECRET, DataPlaneVault, is_managed, new_version
+from kvcli.core.objects import SECRET, DataPlaneVault, is_managed, new_version, page
 from kvcli.core.tags import object_tags
 from kvcli.core.timeutil import data_plane, to_stamp
 from kvcli.store.home import Home
@@ -149,7 +149,7 @@ def list_secrets(home: Home, vault_name: str, *, include_managed: bool = False,
         if latest.get("managed") and not include_managed:
             continue
         items.append(list_item(vault, record, latest, versioned=False))
-    return items[:max_results] if max_results is not None else items
+    return page(items, max_results)
 
 
 @access.data_operation(SECRET, "ListVersions")
@@ -158,7 +158,7 @@ def list_versions(home: Home, vault_name: str, name: str,
     vault = DataPlaneVault(home, vault_name)
     record = vault.active(SECRET, name)
     items = [list_item(vault, record, v, versioned=True) for v in record["versions"]]
-    return items[:max_results] if max_results is not None else items
+    return page(items, max_results)
 
 
 @access.data_operation(SECRET, "Update")
@@ -198,7 +198,7 @@ def list_deleted_secrets(home: Home, vault_name: str,
     # A certificate's deleted secret is listed with the certificate, not here.
     items = [deleted_list_item(vault, r) for r in vault.all(SECRET)
              if r.get("deleted") and not is_managed(r)]
-    return items[:max_results] if max_results is not None else items
+    return page(items, max_results)
 
 
 @access.data_operation(SECRET, "GetDeleted")
