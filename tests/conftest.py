@@ -14,6 +14,33 @@ from pathlib import Path
 import pytest
 
 FIXED_NOW = "2026-01-01T00:00:00Z"
+FULL_STRESS_ENV = "KVCLI_FULL_STRESS"
+
+
+def pytest_addoption(parser):
+    parser.addoption("--full", action="store_true", default=False,
+                     help="Also run the full-size stress tests (marked slow); same as "
+                          f"{FULL_STRESS_ENV}=1.")
+
+
+def _full_stress(config) -> bool:
+    return config.getoption("--full") or os.environ.get(FULL_STRESS_ENV) == "1"
+
+
+@pytest.fixture
+def full_stress(request) -> bool:
+    """True when the full-size stress run was asked for (--full or KVCLI_FULL_STRESS=1)."""
+    return _full_stress(request.config)
+
+
+def pytest_collection_modifyitems(config, items):
+    """The default run skips only the full-size stress variants; their bounded twins run."""
+    if _full_stress(config):
+        return
+    skip = pytest.mark.skip(reason=f"full-size stress: run with --full or {FULL_STRESS_ENV}=1")
+    for item in items:
+        if "slow" in item.keywords:
+            item.add_marker(skip)
 
 
 @dataclass

@@ -199,6 +199,10 @@ def main(args: list[str] | None = None, prog_name: str = "kvcli") -> None:
     context.reset()
     code: int = ExitCode.OK
     try:
+        if any("\0" in word for word in words):
+            # No command line can carry one; `main()` called in-process can, and every
+            # file-system call would fail on it with a bare ValueError.
+            raise UsageError("an argument contains a NUL character")
         result = typer.main.get_command(app).main(
             args=argv_rules.normalise(words), prog_name=prog_name, standalone_mode=False)
         if isinstance(result, int):

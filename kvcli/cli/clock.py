@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Annotated, Optional
 
 import typer
@@ -13,6 +12,8 @@ from kvcli.cli.context import open_home
 from kvcli.cli.params import INT
 
 app = new_app()
+SECONDS_PER_HOUR = 3600
+SECONDS_PER_DAY = 24 * SECONDS_PER_HOUR
 
 
 def _clock_view(home) -> dict:
@@ -48,7 +49,7 @@ def advance_clock(days: Annotated[Optional[int], typer.Option(
         raise KvError("The clock only moves forward with 'advance'; use 'kvcli clock set' "
                       "to choose any time.")
     home = open_home()
-    clock.shift(home, timedelta(days=days, hours=hours).total_seconds())
+    clock.shift(home, days * SECONDS_PER_DAY + hours * SECONDS_PER_HOUR)
     return _clock_view(home)
 
 

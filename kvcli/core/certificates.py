@@ -17,7 +17,8 @@ from datetime import datetime, timedelta
 
 from kvcli.core import access, messages
 from kvcli.core.clock import home_now
-from kvcli.core.objects import CERTIFICATE, DataPlaneVault, new_version
+from kvcli.core.objects import (CERTIFICATE, KEY, OWNED, SECRET, DataPlaneVault, new_version,
+                                page)
 from kvcli.core.tags import object_tags
 from kvcli.core.timeutil import data_plane, from_stamp, to_stamp
 from kvcli.errors import KvError
@@ -317,8 +318,6 @@ def list_item(vault: DataPlaneVault, record: dict, version: dict, *, versioned: 
 
 def bundle(vault: DataPlaneVault, record: dict, version: dict) -> dict:
     """`certificate show` / `import` / `set-attributes` / `recover` / `restore` shape."""
-    from kvcli.core.objects import KEY, SECRET
-
     thumb, thumb_hex = _thumbprints(version)
     return {
         "attributes": _attributes(vault, version),
@@ -383,7 +382,6 @@ def _version(record: dict, version: str | None, *, show: bool = False) -> dict:
 def _private_key(vault: DataPlaneVault, record: dict, version: dict):
     """A version's key pair: kept (sealed) on the certificate only while its request is
     pending; a completed version's key pair lives in its managed key, as in Key Vault."""
-    from kvcli.core.objects import KEY
     from kvcli.core.x509 import load_private
 
     if version["private"] is not None:
@@ -423,7 +421,6 @@ def _write_owned(vault: DataPlaneVault, record: dict, version: dict, private_key
     Vault does: the key holds the key pair, the secret the certificate with its private key
     in the policy's content type."""
     from kvcli.core import keys, secrets, x509
-    from kvcli.core.objects import KEY, SECRET
 
     name = record["name"]
     common = {"tags": version["tags"], "enabled": version["enabled"],
@@ -448,8 +445,6 @@ def _write_owned(vault: DataPlaneVault, record: dict, version: dict, private_key
 
 def _owned_versions(vault: DataPlaneVault, name: str, version_id: str) -> list[tuple]:
     """The managed key and secret versions of one certificate version, with their records."""
-    from kvcli.core.objects import OWNED
-
     found = []
     for kind in OWNED[CERTIFICATE]:
         record = vault.read(kind, name)
@@ -661,7 +656,7 @@ def list_versions(home: Home, vault_name: str, name: str,
     vault = DataPlaneVault(home, vault_name)
     record = _active(vault, name)
     items = [list_item(vault, record, v, versioned=True) for v in record["versions"]]
-    return items[:max_results] if max_results is not None else items
+    return page(items, max_results)
 
 
 @access.data_operation(CERTIFICATE, "Update")
@@ -985,7 +980,6 @@ def backup_certificate(home: Home, vault_name: str, name: str) -> bytes:
     """One blob with every version, the policy and the operation, and the managed key and
     secret; key material and secret values only inside the sealed part."""
     from kvcli.core import backup
-    from kvcli.core.objects import KEY, SECRET
 
     vault = DataPlaneVault(home, vault_name)
     record = _active(vault, name)
@@ -1003,7 +997,6 @@ def backup_certificate(home: Home, vault_name: str, name: str) -> bytes:
 def restore_certificate(home: Home, vault_name: str, blob: bytes) -> dict:
     """Recreate the certificate, its managed key and secret, with their versions and ids."""
     from kvcli.core import backup
-    from kvcli.core.objects import KEY, SECRET
 
     vault = DataPlaneVault(home, vault_name)
     _, payload = backup.open_object(home, blob, kind=CERTIFICATE.noun,

@@ -9,8 +9,13 @@ from __future__ import annotations
 import os
 from datetime import datetime, timedelta, timezone
 
-from kvcli.errors import KvError
+from kvcli.errors import KvError, StateError
 from kvcli.core.timeutil import parse_instant
+
+# The clock stays where kvcli's date arithmetic (retention, scheduled purge dates) has room:
+# Python's datetimes end in the year 9999.
+EARLIEST = datetime(1970, 1, 1, tzinfo=timezone.utc)
+LATEST = datetime(9999, 1, 1, tzinfo=timezone.utc)
 
 
 def base_now() -> datetime:
@@ -42,7 +47,11 @@ class Clock:
         self.offset_seconds = offset_seconds
 
     def now(self) -> datetime:
-        return base_now() + timedelta(seconds=self.offset_seconds)
+        try:
+            return base_now() + timedelta(seconds=self.offset_seconds)
+        except (OverflowError, ValueError):
+            raise StateError(f"kvcli's clock offset ({self.offset_seconds} seconds, kept in "
+                             "home.json) is out of range. Run 'kvcli clock reset'.") from None
 
     def offset_to(self, target: datetime) -> float:
         """The offset that makes `now()` read `target` at this instant."""
@@ -53,11 +62,23 @@ def shift(home, seconds: float) -> None:
     """Move the home's clock by `seconds`, reading the offset under the lock so that
     parallel `clock advance` runs add up exactly."""
     with home.locked():
-        home.meta["clockOffsetSeconds"] = home.clock_offset_seconds + seconds
+        home.meta["clockOffsetSeconds"] = _in_range(home.clock_offset_seconds + seconds)
         home.save_meta()
 
 
 def set_offset(home, seconds: float) -> None:
     with home.locked():
-        home.meta["clockOffsetSeconds"] = seconds
+        home.meta["clockOffsetSeconds"] = _in_range(seconds)
         home.save_meta()
+
+
+def _in_range(seconds: float) -> float:
+    """An offset whose time lies between EARLIEST and LATEST, else the user's error."""
+    try:
+        target = base_now() + timedelta(seconds=seconds)
+    except (OverflowError, ValueError):
+        target = None
+    if target is None or not EARLIEST <= target <= LATEST:
+        raise KvError(f"The clock can only be moved to times from {EARLIEST:%Y-%m-%d} to "
+                      f"{LATEST:%Y-%m-%d}.")
+    return seconds

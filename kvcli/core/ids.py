@@ -21,11 +21,15 @@ class ObjectId(NamedTuple):
 
 def parse_object_id(text: str) -> ObjectId:
     """Parse any id form az accepts (object, versioned object, deleted object, vault URI)."""
-    parsed = urlparse(text)
-    if parsed.scheme not in ("https", "http") or not parsed.hostname:
+    try:
+        parsed = urlparse(text)
+        hostname = parsed.hostname
+    except ValueError:  # e.g. an unbalanced '[' ("Invalid IPv6 URL")
+        hostname = None
+    if not hostname or parsed.scheme not in ("https", "http"):
         raise UsageError(f"'{text}' is not a valid ID")
     segments = [s for s in parsed.path.split("/") if s]
     if len(segments) > 3:
         raise UsageError(f"'{text}' is not a valid ID")
-    vault_name = parsed.hostname.split(".")[0]
+    vault_name = hostname.split(".")[0]
     return ObjectId(vault_name, *(segments + [None] * (3 - len(segments))))

@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 
 from kvcli.core import access, messages
 from kvcli.core.clock import home_now
-from kvcli.core.objects import KEY, DataPlaneVault, is_managed, new_version
+from kvcli.core.objects import KEY, DataPlaneVault, is_managed, new_version, page
 from kvcli.core.tags import object_tags
 from kvcli.core.timeutil import data_plane, from_stamp, to_stamp
 from kvcli.errors import KvError
@@ -486,7 +486,7 @@ def list_versions(home: Home, vault_name: str, name: str,
     vault = DataPlaneVault(home, vault_name)
     record = _active(vault, name)
     items = [list_item(vault, record, v, versioned=True) for v in record["versions"]]
-    return items[:max_results] if max_results is not None else items
+    return page(items, max_results)
 
 
 @access.data_operation(KEY, "Update")

@@ -293,6 +293,11 @@ def is_managed(record: dict) -> bool:
     return bool(record["versions"][-1].get("managed"))
 
 
+def page(items: list, max_results: int | None) -> list:
+    """`--maxresults N`: the first N items (az truncates client-side); None: all of them."""
+    return items if max_results is None else items[:max_results]
+
+
 def new_version() -> str:
     import uuid
 

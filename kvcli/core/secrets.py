@@ -9,7 +9,7 @@ from datetime import datetime
 
 from kvcli.core import access, messages
 from kvcli.core.clock import home_now
-from kvcli.core.objects import SECRET, DataPlaneVault, is_managed, new_version
+from kvcli.core.objects import SECRET, DataPlaneVault, is_managed, new_version, page
 from kvcli.core.tags import object_tags
 from kvcli.core.timeutil import data_plane, to_stamp
 from kvcli.store.home import Home
@@ -161,7 +161,7 @@ def list_versions(home: Home, vault_name: str, name: str,
     vault = DataPlaneVault(home, vault_name)
     record = vault.active(SECRET, name)
     items = [list_item(vault, record, v, versioned=True) for v in record["versions"]]
-    return items[:max_results] if max_results is not None else items
+    return page(items, max_results)
 
 
 @access.data_operation(SECRET, "Update")

@@ -177,14 +177,12 @@ def read_dir(root: Path, directory: Path, suffix: str) -> Iterator[tuple[str, by
                        and not n.startswith("."))
         for name in names:
             try:
-                fd = os.open(name, os.O_RDONLY | _NOFOLLOW, dir_fd=dir_fd)
-            except FileNotFoundError:
-                continue  # removed since the listing
+                fd = _open_regular(dir_fd, directory / name, os.O_RDONLY)
             except OSError as exc:
-                if exc.errno == errno.ELOOP:
-                    raise _not_a_plain_file(directory / name) from None
                 raise StateError(f"Cannot read state file '{directory / name}': "
                                  f"{exc.strerror}.") from None
+            if fd is None:
+                continue  # removed since the listing
             yield name, _read_bounded(fd, directory / name, STATE_FILE_LIMIT)
     finally:
         os.close(dir_fd)
@@ -196,14 +194,24 @@ def _open_state(root: Path, path: Path, flags: int) -> int | None:
     with _in_dir(root, path, create=bool(flags & os.O_CREAT)) as dir_fd:
         if dir_fd is None:
             return None
-        try:
-            return os.open(path.name, flags | _NOFOLLOW, FILE_MODE, dir_fd=dir_fd)
-        except FileNotFoundError:
-            return None
-        except OSError as exc:
-            if exc.errno == errno.ELOOP:
-                raise _not_a_plain_file(path) from None
-            raise
+        return _open_regular(dir_fd, path, flags)
+
+
+def _open_regular(dir_fd: int, path: Path, flags: int) -> int | None:
+    """Open `path.name` in `dir_fd` if it is a regular file; None when missing. O_NONBLOCK:
+    a FIFO planted in the home must not block the open forever."""
+    try:
+        fd = os.open(path.name, flags | _NOFOLLOW | os.O_NONBLOCK, FILE_MODE, dir_fd=dir_fd)
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        if exc.errno in (errno.ELOOP, errno.ENXIO):
+            raise _not_a_plain_file(path) from None
+        raise
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        os.close(fd)
+        raise _not_a_plain_file(path)
+    return fd
 
 
 def append_state(root: Path, path: Path, data: bytes) -> None:
@@ -338,7 +346,8 @@ def ensure_root(root: Path) -> None:
         try:
             os.mkdir(directory, DIR_MODE)
         except FileExistsError:
-            pass
+            # Not ours (another process, or `x/..` naming an existing parent): leave its mode.
+            continue
         os.chmod(directory, DIR_MODE)
 
 
