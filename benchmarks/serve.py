@@ -39,9 +39,13 @@ VAULT = "benchvault"
 ROUNDS = 5
 
 
+def _part(document: dict) -> str:
+    return base64.urlsafe_b64encode(json.dumps(document).encode()).rstrip(b"=").decode()
+
+
 def _token() -> str:
-    part = lambda d: base64.urlsafe_b64encode(json.dumps(d).encode()).rstrip(b"=").decode()  # noqa: E731
-    return f"{part({'alg': 'none'})}.{part({'upn': 'admin@kvcli.local'})}.c2ln"
+    """An unsigned JWT naming the home's admin (kvcli reads the claims only)."""
+    return f"{_part({'alg': 'none'})}.{_part({'upn': 'admin@kvcli.local'})}.c2ln"
 
 
 def _free_port() -> int:
