@@ -520,7 +520,8 @@ def audit_log_damaged(problem: str) -> KvError:
 
 # --- the REST face (`kvcli serve`) ------------------------------------------------------
 def bearer_token_missing() -> ServiceError:
-    """Key Vault's answer to a request without a token (the SDKs' challenge discovery)."""
+    """Key Vault's answer to a request without a token (the SDKs' challenge discovery).
+    GUESS: the AKV10000 text as users report it, not checked against the service."""
     return ServiceError("Unauthorized", "AKV10000: Request is missing a Bearer or PoP token.",
                         status=401)
 
