@@ -85,6 +85,91 @@ for _verb, _extra in {
         lambda n, d, v=_verb, e=_extra_args: ["keyvault", "secret", v, "--id",
                                               f"https://{n}.vault.azure.net/secrets/a", *e(d)])
 
+# Keys and certificates pass the same gate through DataPlaneVault: every command that takes
+# one object, by --vault-name/-n and by --id, plus those that create one or list a vault.
+_DIGEST = "n4bQgYhMfWWaL+qgxVrQFaO/TxsrC4Is0V1sFbDwCgg="
+KIND_VERBS = {
+    "key": {"show": [], "list-versions": [], "set-attributes": ["--enabled", "false"],
+            "delete": [], "show-deleted": [], "recover": [], "purge": [],
+            "backup": ["-f", "{d}/out.blob"], "download": ["-f", "{d}/out.pem"], "rotate": [],
+            "encrypt": ["-a", "RSA-OAEP", "--value", "eA==", "--data-type", "base64"],
+            "decrypt": ["-a", "RSA-OAEP", "--value", "eA=="],
+            "sign": ["-a", "RS256", "--digest", _DIGEST],
+            "verify": ["-a", "RS256", "--digest", _DIGEST, "--signature", "eA=="],
+            "rotation-policy show": []},
+    "certificate": {"show": [], "list-versions": [], "set-attributes": ["--enabled", "false"],
+                    "delete": [], "show-deleted": [], "recover": [], "purge": [],
+                    "backup": ["-f", "{d}/out.blob"], "download": ["-f", "{d}/out.pem"],
+                    "pending show": []},
+}
+for _kind, _verbs in KIND_VERBS.items():
+    for _verb, _extra in _verbs.items():
+        def _kind_args(d, extra=_extra):
+            return [arg.format(d=d) for arg in extra]
+
+        _words = ["keyvault", _kind, *_verb.split()]
+        _path = f"https://vault1.vault.azure.net/{_kind}s"
+        COMMANDS[f"{_kind} {_verb} --vault-name"] = (
+            lambda n, d, w=_words, e=_kind_args: [*w, "--vault-name", n, "-n", "a", *e(d)])
+        COMMANDS[f"{_kind} {_verb} -n"] = (
+            lambda n, d, w=_words, e=_kind_args: [*w, "--vault-name", "vault1", "-n", n,
+                                                  *e(d)])
+        if _verb not in ("rotation-policy show", "pending show"):
+            COMMANDS[f"{_kind} {_verb} --id name"] = (
+                lambda n, d, w=_words, e=_kind_args, p=_path: [*w, "--id", f"{p}/{n}", *e(d)])
+    for _verb in ("list", "list-deleted"):
+        COMMANDS[f"{_kind} {_verb} --vault-name"] = (
+            lambda n, d, k=_kind, v=_verb: ["keyvault", k, v, "--vault-name", n])
+    COMMANDS[f"{_kind} restore --vault-name"] = (
+        lambda n, d, k=_kind: ["keyvault", k, "restore", "--vault-name", n,
+                               "-f", str(d / "a.blob")])
+COMMANDS["key create --vault-name"] = lambda n, d: ["keyvault", "key", "create",
+                                                    "--vault-name", n, "-n", "fresh"]
+COMMANDS["key create -n"] = lambda n, d: ["keyvault", "key", "create", "--vault-name",
+                                          "vault1", "-n", n]
+COMMANDS["key import --vault-name"] = lambda n, d: [
+    "keyvault", "key", "import", "--vault-name", n, "-n", "fresh", "--pem-file",
+    str(d / "pair.pem")]
+COMMANDS["key import -n"] = lambda n, d: [
+    "keyvault", "key", "import", "--vault-name", "vault1", "-n", n, "--pem-file",
+    str(d / "pair.pem")]
+COMMANDS["certificate import --vault-name"] = lambda n, d: [
+    "keyvault", "certificate", "import", "--vault-name", n, "-n", "fresh", "-f",
+    str(d / "cert.pem")]
+COMMANDS["certificate import -n"] = lambda n, d: [
+    "keyvault", "certificate", "import", "--vault-name", "vault1", "-n", n, "-f",
+    str(d / "cert.pem")]
+COMMANDS["certificate create --vault-name"] = lambda n, d: [
+    "keyvault", "certificate", "create", "--vault-name", n, "-n", "fresh", "-p", "@" + str(
+        d / "policy.json")]
+COMMANDS["certificate create -n"] = lambda n, d: [
+    "keyvault", "certificate", "create", "--vault-name", "vault1", "-n", n, "-p", "@" + str(
+        d / "policy.json")]
+
+
+def _write_key_and_certificate(directory) -> None:
+    """pair.pem (an RSA private key) and cert.pem (a self-signed certificate with its key),
+    the inputs of `key import` and `certificate import`."""
+    from datetime import datetime, timedelta, timezone
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+    from cryptography.x509.oid import NameOID
+
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                            serialization.NoEncryption())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "hostile")])
+    now = datetime.now(timezone.utc)
+    certificate = (x509.CertificateBuilder().subject_name(name).issuer_name(name)
+                   .public_key(key.public_key()).serial_number(1)
+                   .not_valid_before(now - timedelta(days=1))
+                   .not_valid_after(now + timedelta(days=30)).sign(key, hashes.SHA256()))
+    (directory / "pair.pem").write_bytes(pem)
+    (directory / "cert.pem").write_bytes(
+        certificate.public_bytes(serialization.Encoding.PEM) + pem)
+
 
 @pytest.fixture
 def world(kv, home, tmp_path, monkeypatch):
@@ -114,6 +199,12 @@ def world(kv, home, tmp_path, monkeypatch):
        "-f", str(tmp_path / "a.blob"))
     ok("keyvault", "backup-all", "--vault-name", "vault1", "--dir",
        str(tmp_path / "backup-of-vault1"))
+    ok("keyvault", "key", "create", "--vault-name", "vault1", "-n", "a")
+    policy = kv("keyvault", "certificate", "get-default-policy").stdout
+    (tmp_path / "policy.json").write_text(policy)
+    _write_key_and_certificate(tmp_path)
+    ok("keyvault", "certificate", "create", "--vault-name", "vault1", "-n", "c",
+       "-p", policy)
     (tmp_path / "backups").mkdir()
     (tmp_path / "outside").mkdir()
     (tmp_path / "outside" / "victim").write_text("do not touch")
@@ -127,6 +218,17 @@ def test_the_table_covers_every_name_taking_secret_command():
     taking_a_name = {info.name for info in app.registered_commands} - {"list", "list-deleted",
                                                                         "set", "restore"}
     covered = {key.split()[1] for key in COMMANDS if key.startswith("secret ")}
+    assert taking_a_name <= covered
+
+
+@pytest.mark.parametrize("kind,module", [("key", "kvcli.cli.key"),
+                                         ("certificate", "kvcli.cli.certificate")])
+def test_the_table_covers_every_name_taking_key_and_certificate_command(kind, module):
+    import importlib
+
+    app = importlib.import_module(module).app
+    taking_a_name = {info.name for info in app.registered_commands} - {"get-default-policy"}
+    covered = {key.split()[1] for key in COMMANDS if key.startswith(f"{kind} ")}
     assert taking_a_name <= covered
 
 
