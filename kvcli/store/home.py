@@ -177,67 +177,51 @@ class Home:
             _check_name(path, record, name)
             yield name, record
 
-    def write(self, path: Path, record: dict) -> None:
+    @contextmanager
+    def _changing(self, path: Path) -> Iterator[None]:
+        """A change under the lock; an OS refusal is named as an environment error."""
         self._require_lock(path)
-        try:
+        with _os_errors(path):
+            yield
+
+    def write(self, path: Path, record: dict) -> None:
+        with self._changing(path):
             files.write_json(self.root, path, record)
-        except OSError as exc:
-            raise _environment_error(path, exc) from None
 
     def read_bytes(self, path: Path) -> bytes | None:
         """A state file that is not JSON (a PEM file), or None when missing."""
-        try:
+        with _os_errors(path):
             return files.read_state(self.root, path)
-        except OSError as exc:
-            raise _environment_error(path, exc) from None
 
     def write_bytes(self, path: Path, data: bytes) -> None:
-        self._require_lock(path)
-        try:
+        with self._changing(path):
             files.write_state(self.root, path, data)
-        except OSError as exc:
-            raise _environment_error(path, exc) from None
 
     def remove(self, path: Path) -> None:
-        self._require_lock(path)
-        try:
+        with self._changing(path):
             files.remove(self.root, path)
-        except OSError as exc:
-            raise _environment_error(path, exc) from None
 
     def append(self, path: Path, data: bytes) -> None:
         """Append to a log kept in the home (the audit log), under the lock."""
-        self._require_lock(path)
-        try:
+        with self._changing(path):
             files.append_state(self.root, path, data)
-        except OSError as exc:
-            raise _environment_error(path, exc) from None
 
     def tail(self, path: Path, size: int) -> bytes | None:
-        try:
+        with _os_errors(path):
             return files.read_tail(self.root, path, size)
-        except OSError as exc:
-            raise _environment_error(path, exc) from None
 
     def lines(self, path: Path) -> Iterator[bytes]:
-        try:
+        with _os_errors(path):
             yield from files.read_lines(self.root, path)
-        except OSError as exc:
-            raise _environment_error(path, exc) from None
 
     def discard(self, directory: Path) -> None:
         """Remove a directory of the home and everything in it (a purged vault)."""
-        self._require_lock(directory)
-        try:
+        with self._changing(directory):
             files.discard_dir(self.root, directory)
-        except OSError as exc:
-            raise _environment_error(directory, exc) from None
 
     def entries(self, directory: Path) -> list[str]:
-        try:
+        with _os_errors(directory):
             return files.entries(self.root, directory)
-        except OSError as exc:
-            raise _environment_error(directory, exc) from None
 
     def save_meta(self) -> None:
         self.write(paths.home_file(self.root), self.meta)
@@ -299,6 +283,14 @@ def _refuse_exposed(path: Path, mode: int, what: str) -> None:
         raise StateError(f"The {what} '{path}' is accessible by other users (mode "
                          f"{stat.S_IMODE(mode):04o}); kvcli keeps its state private. "
                          f"Fix it with: chmod {wanted} '{path}'")
+
+
+@contextmanager
+def _os_errors(path: Path) -> Iterator[None]:
+    try:
+        yield
+    except OSError as exc:
+        raise _environment_error(path, exc) from None
 
 
 def _environment_error(path: Path, exc: OSError) -> StateError:
