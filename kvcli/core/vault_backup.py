@@ -25,51 +25,45 @@ MAX_MANIFEST_BYTES = 16 * 1024 * 1024
 
 @dataclass(frozen=True)
 class BackupKind:
-    names: Callable[[Home, str], list[str]]
-    deleted_names: Callable[[Home, str], list[str]]
+    """How one object kind lists, backs up and restores. A certificate's managed key and
+    secret travel in the certificate's blob, so the key and secret lists (which hide
+    managed objects) name exactly what is backed up on its own."""
+
+    listing: Callable[..., list[dict]]
+    deleted_listing: Callable[..., list[dict]]
     backup: Callable[[Home, str, str], bytes]
     restore: Callable[[Home, str, bytes], dict]
+    list_options: tuple[tuple[str, bool], ...] = ()
+
+    def names(self, home: Home, vault_name: str) -> list[str]:
+        return [item["name"] for item in self.listing(home, vault_name,
+                                                      **dict(self.list_options))]
+
+    def deleted_names(self, home: Home, vault_name: str) -> list[str]:
+        return [item["name"] for item in self.deleted_listing(home, vault_name,
+                                                              **dict(self.list_options))]
 
 
 def _secret_kind() -> BackupKind:
     from kvcli.core import secrets
 
-    def names(home: Home, vault_name: str) -> list[str]:
-        # A certificate's managed secret travels in the certificate's blob.
-        return [item["name"] for item in secrets.list_secrets(home, vault_name)]
-
-    def deleted_names(home: Home, vault_name: str) -> list[str]:
-        return [item["name"] for item in secrets.list_deleted_secrets(home, vault_name)]
-
-    return BackupKind(names, deleted_names, secrets.backup_secret, secrets.restore_secret)
+    return BackupKind(secrets.list_secrets, secrets.list_deleted_secrets,
+                      secrets.backup_secret, secrets.restore_secret)
 
 
 def _key_kind() -> BackupKind:
     from kvcli.core import keys
 
-    def names(home: Home, vault_name: str) -> list[str]:
-        # A certificate's managed key travels in the certificate's blob.
-        return [item["name"] for item in keys.list_keys(home, vault_name)]
-
-    def deleted_names(home: Home, vault_name: str) -> list[str]:
-        return [item["name"] for item in keys.list_deleted_keys(home, vault_name)]
-
-    return BackupKind(names, deleted_names, keys.backup_key, keys.restore_key)
+    return BackupKind(keys.list_keys, keys.list_deleted_keys, keys.backup_key,
+                      keys.restore_key)
 
 
 def _certificate_kind() -> BackupKind:
     from kvcli.core import certificates
 
-    def names(home: Home, vault_name: str) -> list[str]:
-        return [item["name"] for item in certificates.list_certificates(
-            home, vault_name, include_pending=True)]
-
-    def deleted_names(home: Home, vault_name: str) -> list[str]:
-        return [item["name"] for item in certificates.list_deleted_certificates(
-            home, vault_name, include_pending=True)]
-
-    return BackupKind(names, deleted_names, certificates.backup_certificate,
-                      certificates.restore_certificate)
+    return BackupKind(certificates.list_certificates, certificates.list_deleted_certificates,
+                      certificates.backup_certificate, certificates.restore_certificate,
+                      list_options=(("include_pending", True),))
 
 
 KINDS: dict[str, Callable[[], BackupKind]] = {"secret": _secret_kind, "key": _key_kind,
