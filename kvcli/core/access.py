@@ -103,6 +103,7 @@ DATA_ACTIONS: dict[tuple[str, str], tuple[str, str]] = {
     ("certificates", "Restore"): ("certificates/restore/action", "restore"),
     ("certificates", "GetPending"): ("certificates/read", "get"),
     ("certificates", "DeletePending"): ("certificates/update/action", "update"),
+    ("certificates", "UpdatePending"): ("certificates/update/action", "update"),
     ("certificates", "Merge"): ("certificates/create/action", "create"),
     ("certificates", "GetIssuer"): ("certificatecas/read", "getissuers"),
     ("certificates", "ListIssuers"): ("certificatecas/read", "listissuers"),

@@ -769,6 +769,21 @@ def delete_pending(home: Home, vault_name: str, name: str) -> dict:
     return view
 
 
+@access.data_operation(CERTIFICATE, "UpdatePending")
+def cancel_pending(home: Home, vault_name: str, name: str) -> dict:
+    """Ask the issuer to cancel a request in progress (Key Vault's PATCH of `pending` with
+    `cancellation_requested`): the operation keeps its status, as in Key Vault, until
+    deleted or merged; a completed operation can no longer be cancelled."""
+    vault = DataPlaneVault(home, vault_name)
+    with home.locked():
+        record = _pending_record(vault, name)
+        if record["operation"]["status"] != "inProgress":
+            raise messages.certificate_operation_not_cancellable(record["name"])
+        record["operation"]["cancellationRequested"] = True
+        vault.write(CERTIFICATE, record)
+    return operation_view(vault, record)
+
+
 @access.data_operation(CERTIFICATE, "Merge")
 def merge_certificate(home: Home, vault_name: str, name: str, data: bytes, *,
                       disabled: bool | None = None, tags: dict | None = None) -> dict:
