@@ -440,17 +440,18 @@ def guard(home: Home, action: Action, resource: str, *, vault: dict | None = Non
         if not permits(home, action, resource, vault=vault, assigning=assigning):
             refusal = _refusal(home, action, resource, vault)
             if audited:
-                record(status=403, result="Denied")
+                record(status=403, result="Denied", durable=False)
             raise refusal
+        writes = home.writes
         try:
             yield
         except KvError as error:
             if audited:
                 record(status=error.status if isinstance(error, ServiceError) else 400,
-                       result="Failed")
+                       result="Failed", durable=home.writes != writes)
             raise
         if audited:
-            record(status=200, result="Success")
+            record(status=200, result="Success", durable=home.writes != writes)
 
 
 @contextmanager

@@ -3,8 +3,15 @@
 One JSON line per vault operation, allowed or not: when (kvcli's clock), what
 (operationName, resource), who (UPN, object id), the outcome and a request id; never a value
 or key material. Each line carries its number and the hash of the line before it, so an
-edited, removed or reordered line breaks the chain at that number. Appending reads only the
-log's last line and writes one line: its cost does not grow with the log.
+edited, removed or reordered line breaks the chain at that number; the head file records
+the last line's number and hash, so lines cut from the end are caught too. Appending reads
+only the log's last line and writes one line: its cost does not grow with the log.
+
+Durability: a killed process leaves every line whole and the chain intact, whatever the
+instant (the line is one append; the head, one in-place write, may lag one line, which
+verify accepts). A line is fsync'd when its operation changed state, as that change was;
+reads and refusals are not, and the head never is, so that a read costs no disk flush: an
+OS crash or power cut may lose their last lines, never a change's.
 """
 
 from __future__ import annotations
@@ -19,6 +26,8 @@ from kvcli.store.home import Home
 
 GENESIS = "0" * 64
 _TAIL_BYTES = 8192
+# The head is rewritten in place: one fixed-size record, so a write never leaves old bytes.
+_HEAD_BYTES = 128
 _STATUS_SIGNATURES = {200: "OK", 400: "BadRequest", 403: "Forbidden", 404: "NotFound",
                       409: "Conflict"}
 
@@ -50,8 +59,9 @@ def _vault_named_in(resource: str) -> str | None:
 
 
 def append(home: Home, *, action, resource: str, caller: dict, vault: dict | None,
-           request_uri: str | None, status: int, result: str) -> None:
-    """Append one line under the home lock (the caller holds it), fsync'd before return."""
+           request_uri: str | None, status: int, result: str, durable: bool) -> None:
+    """Append one line under the home lock (the caller holds it); `durable`: the operation
+    changed state, so its line is fsync'd before return."""
     from kvcli.core.clock import home_now
     from kvcli.core.timeutil import arm, to_stamp
 
@@ -82,16 +92,32 @@ def append(home: Home, *, action, resource: str, caller: dict, vault: dict | Non
         "previousHash": previous,
     }
     line = json.dumps(entry, separators=(",", ":"), sort_keys=True).encode() + b"\n"
-    home.append(path, line)
-    home.write(paths.audit_head_file(home.root), {"number": number, "hash": _hash(line)})
+    home.append(path, line, durable=durable)
+    head = json.dumps({"number": number, "hash": _hash(line)}, separators=(",", ":"),
+                      sort_keys=True).encode()
+    home.rewrite(paths.audit_head_file(home.root), head.ljust(_HEAD_BYTES))
 
 
 def _read_lines(home: Home) -> list[bytes]:
     return list(home.lines(paths.audit_log_file(home.root)))
 
 
+def _read_head(home: Home) -> dict | None:
+    """The head, read under the lock (a writer rewrites it in place) where there can be
+    writers, i.e. unless the home is read-only."""
+    from kvcli.store.home import ReadOnlyHome
+
+    try:
+        with home.locked():
+            return home.read(paths.audit_head_file(home.root), schema.AUDIT_HEAD)
+    except ReadOnlyHome:
+        return home.read(paths.audit_head_file(home.root), schema.AUDIT_HEAD)
+
+
 def verify(home: Home) -> dict:
-    """Walk the chain; the first line that was edited, removed, inserted or moved fails it."""
+    """Walk the chain; the first line that was edited, removed, inserted or moved fails it.
+    The head is read first: lines appended since only make it lag, which is allowed."""
+    head = _read_head(home)
     lines = _read_lines(home)
     previous = GENESIS
     for index, line in enumerate(lines, start=1):
@@ -108,12 +134,12 @@ def verify(home: Home) -> dict:
                 f"line {index - 1} was changed: line {index} records another hash for it"
                 if index > 1 else "line 1 does not start the chain")
         previous = _hash(line)
-    head = home.read(paths.audit_head_file(home.root), schema.AUDIT_HEAD)
     if head is not None:
         if len(lines) < head["number"]:
             raise messages.audit_log_damaged(
                 f"the log ends at line {len(lines)} but {head['number']} lines were written: "
-                "lines were removed from the end")
+                "lines were removed from the end (or, after an OS crash or power cut, the "
+                "last reads' lines never reached the disk)")
         if _hash(lines[head["number"] - 1]) != head["hash"]:
             raise messages.audit_log_damaged(
                 f"line {head['number']} was changed: the log's head records another hash for it")

@@ -214,12 +214,29 @@ def _open_regular(dir_fd: int, path: Path, flags: int) -> int | None:
     return fd
 
 
-def append_state(root: Path, path: Path, data: bytes) -> None:
-    """Append to a state file (made 0600 if new) and fsync: one write, whatever its size."""
+def append_state(root: Path, path: Path, data: bytes, *, durable: bool = True) -> None:
+    """Append to a state file (made 0600 if new) in one write, whatever its size; fsync'd
+    when `durable`. A killed process leaves the write whole or absent either way: only an
+    OS crash can lose a write that was not fsync'd."""
     fd = _open_state(root, path, os.O_WRONLY | os.O_APPEND | os.O_CREAT)
     try:
         os.write(fd, data)
-        os.fsync(fd)
+        if durable:
+            os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def rewrite_in_place(root: Path, path: Path, data: bytes) -> None:
+    """Overwrite a small fixed-size state file (the audit log's head) with one write at
+    offset 0, not fsync'd: within one page, a killed process leaves the old bytes or the new,
+    at a fraction of a temp file and rename's cost. Bytes past the new end (a longer file
+    written by hand) are cut."""
+    fd = _open_state(root, path, os.O_WRONLY | os.O_CREAT)
+    try:
+        os.pwrite(fd, data, 0)
+        if os.fstat(fd).st_size > len(data):
+            os.ftruncate(fd, len(data))
     finally:
         os.close(fd)
 

@@ -40,6 +40,7 @@ class Home:
         self.meta = meta
         self._lock_depth = 0
         self._keys: dict[str, bytes] = {}
+        self.writes = 0  # state changes made through this Home: did an operation change any?
 
     # --- opening ----------------------------------------------------------------------
     @classmethod
@@ -181,6 +182,7 @@ class Home:
     def _changing(self, path: Path) -> Iterator[None]:
         """A change under the lock; an OS refusal is named as an environment error."""
         self._require_lock(path)
+        self.writes += 1
         with _os_errors(path):
             yield
 
@@ -201,10 +203,16 @@ class Home:
         with self._changing(path):
             files.remove(self.root, path)
 
-    def append(self, path: Path, data: bytes) -> None:
-        """Append to a log kept in the home (the audit log), under the lock."""
+    def append(self, path: Path, data: bytes, *, durable: bool = True) -> None:
+        """Append to a log kept in the home (the audit log), under the lock; fsync'd when
+        `durable`."""
         with self._changing(path):
-            files.append_state(self.root, path, data)
+            files.append_state(self.root, path, data, durable=durable)
+
+    def rewrite(self, path: Path, data: bytes) -> None:
+        """Overwrite a small fixed-size record in place (see files.rewrite_in_place)."""
+        with self._changing(path):
+            files.rewrite_in_place(self.root, path, data)
 
     def tail(self, path: Path, size: int) -> bytes | None:
         with _os_errors(path):
