@@ -488,18 +488,20 @@ def data_operation(kind, operation: str, *, vault_scoped: bool = False) -> Calla
 
         @functools.wraps(function)
         def run(home: Home, vault_name: str, *args, **kwargs):
-            from kvcli.core.objects import DataPlaneVault
+            from kvcli.core.objects import DataPlaneVault, vaults_read_once
             from kvcli.core.vaults import vault_id
 
-            vault = DataPlaneVault(home, vault_name)
-            name = (args[0] if args else kwargs.get("name")) if object_scoped else None
-            resource = vault_id(home, vault.record)
-            uri = vault.uri
-            if name is not None:
-                resource += f"/{kind.collection}/{name}"
-                uri = vault.object_id(kind, name)
-            with guard(home, action, resource, vault=vault.record, request_uri=uri):
-                return function(home, vault_name, *args, **kwargs)
+            # The lock first: the vault read for the decision is then the body's too.
+            with _locked_if_writable(home), vaults_read_once():
+                vault = DataPlaneVault(home, vault_name)
+                name = (args[0] if args else kwargs.get("name")) if object_scoped else None
+                resource = vault_id(home, vault.record)
+                uri = vault.uri
+                if name is not None:
+                    resource += f"/{kind.collection}/{name}"
+                    uri = vault.object_id(kind, name)
+                with guard(home, action, resource, vault=vault.record, request_uri=uri):
+                    return function(home, vault_name, *args, **kwargs)
 
         run.kvcli_action = action  # type: ignore[attr-defined]
         return run

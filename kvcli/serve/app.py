@@ -1,15 +1,19 @@
 """The ASGI application: which vault, who calls, Key Vault's challenge, errors, access log.
 
 Every route is a plain function `handler(call)` returning the document (200), None (204)
-or (status, document), run in a worker thread, since the core does blocking file I/O under
-the home's lock. A new `Home` is opened per request, so a change made by the CLI is seen by
-the next request.
+or (status, document). A new `Home` is opened per request, so a change made by the CLI is
+seen by the next request. The core does blocking file I/O under the home's lock, so a
+request runs in a worker thread, except a read (GET) that finds the lock free: it runs on
+the event loop holding the lock, which costs a fraction of the hand-over to a thread (short
+and bounded: one object, or one page of a list), and never waits there for a lock held by
+another process or thread.
 """
 
 from __future__ import annotations
 
 import sys
 import time
+from contextlib import ExitStack
 from typing import Callable
 
 from starlette.concurrency import run_in_threadpool
@@ -119,10 +123,14 @@ def _caller(home, token: str) -> dict:
     return caller
 
 
-def _answer(request: Request, raw_body: bytes, handler: Callable, token: str) -> Response:
-    from kvcli.core import principals
-    from kvcli.core.objects import DataPlaneVault
-    from kvcli.store.home import Home
+def _answer(request: Request, raw_body: bytes, handler: Callable, token: str, *,
+            wait: bool = True) -> Response | None:
+    """The response. Without `wait`, all of it under the home's lock, taken at once, or
+    None when the lock is held elsewhere; with `wait`, the core locks as it does for the
+    CLI."""
+    from kvcli.core.objects import vaults_read_once
+    from kvcli.store.home import Home, ReadOnlyHome
+    from kvcli.store.lock import Busy
 
     try:
         version = request.query_params.get("api-version")
@@ -134,15 +142,16 @@ def _answer(request: Request, raw_body: bytes, handler: Callable, token: str) ->
         if vault is None:
             raise messages.served_vault_unknown(None)
         home = Home.open()
-        caller = _caller(home, token)
-        try:
-            DataPlaneVault(home, vault)
-        except StateError:
-            raise
-        except KvError:
-            raise messages.served_vault_unknown(vault) from None
-        with principals.acting_as(caller):
-            document = handler(Call(request, raw_body, home, vault))
+        with ExitStack() as held:
+            if not wait:
+                try:
+                    held.enter_context(home.locked(wait=False))
+                except ReadOnlyHome:
+                    pass  # nothing can change a read-only home: no lock to take
+                held.enter_context(vaults_read_once())  # the lock is held throughout
+            document = _run(request, raw_body, handler, token, home, vault)
+    except Busy:
+        return None
     except KvError as error:
         return _error(error)
     except Exception:  # noqa: BLE001 - a request never takes the server down
@@ -154,6 +163,23 @@ def _answer(request: Request, raw_body: bytes, handler: Callable, token: str) ->
         return Response(status_code=204)
     status, document = document if isinstance(document, tuple) else (200, document)
     return JSONResponse(document, status_code=status)
+
+
+def _run(request: Request, raw_body: bytes, handler: Callable, token: str, home,
+         vault: str):
+    """The handler's document, as the token's caller, once the vault is known to exist."""
+    from kvcli.core import principals
+    from kvcli.core.objects import DataPlaneVault
+
+    caller = _caller(home, token)
+    try:
+        DataPlaneVault(home, vault)
+    except StateError:
+        raise
+    except KvError:
+        raise messages.served_vault_unknown(vault) from None
+    with principals.acting_as(caller):
+        return handler(Call(request, raw_body, home, vault))
 
 
 def _endpoint(handler: Callable) -> Callable:
@@ -170,6 +196,10 @@ def _endpoint(handler: Callable) -> Callable:
             raw_body += chunk
             if len(raw_body) > MAX_BODY_BYTES:
                 return _error(messages.request_too_large(MAX_BODY_BYTES))
+        if request.method == "GET":
+            answer = _answer(request, raw_body, handler, token.strip(), wait=False)
+            if answer is not None:
+                return answer
         return await run_in_threadpool(_answer, request, raw_body, handler, token.strip())
 
     return endpoint

@@ -28,11 +28,12 @@ STATE_FILE_LIMIT = 16 * 1024 * 1024
 
 
 def _relative(root: Path, path: Path) -> tuple[str, ...]:
-    """The components of `path` below `root`; a path outside the home is refused."""
-    parts = Path(os.path.normpath(path)).parts
-    base = Path(os.path.normpath(root)).parts
-    inner = parts[len(base):]
-    if parts[:len(base)] != base or not inner or any(p in ("", ".", "..") for p in inner):
+    """The components of `path` below `root`; a path outside the home is refused. (String
+    operations, not pathlib: this runs for every file of every operation.)"""
+    full = os.path.normpath(path)
+    base = os.path.join(os.path.normpath(root), "")
+    inner = tuple(full[len(base):].split(os.sep)) if full.startswith(base) else ()
+    if not inner or any(p in ("", ".", "..") for p in inner):
         raise StateError(f"Refusing to use '{path}': it is not inside the state home '{root}'.")
     return inner
 
@@ -107,9 +108,14 @@ def read_state(root: Path, path: Path, limit: int | None = None) -> bytes | None
 
 
 def _read_bounded(fd: int, path: object, limit: int) -> bytes:
-    """Read at most `limit` bytes from fd (closing it); more is an error, not a hang."""
+    """Read at most `limit` bytes from fd (closing it); more is an error, not a hang. The
+    first read asks for the file's size (plus one, to see growth), not for `limit`: a
+    read of `limit` bytes allocates that much, which costs more than a small file's read."""
     with os.fdopen(fd, "rb") as handle:
-        data = handle.read(limit + 1)
+        size = min(os.fstat(fd).st_size, limit)
+        data = handle.read(size + 1)
+        if len(data) > size:  # grown (or not a regular file): read on, up to the bound
+            data += handle.read(limit + 1 - len(data))
     if len(data) > limit:
         raise KvError(f"The file '{path}' is larger than {limit} bytes, the most kvcli reads "
                       "from it.")

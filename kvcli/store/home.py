@@ -122,18 +122,19 @@ class Home:
 
     # --- locking ----------------------------------------------------------------------
     @contextmanager
-    def locked(self) -> Iterator["Home"]:
+    def locked(self, *, wait: bool = True) -> Iterator["Home"]:
         """Serialise a change against every other kvcli process on this home.
 
         The home document is re-read under the lock so a change never rests on a stale copy,
         and what killed writers left in `.tmp` is cleared. Re-entrant: a change made while
-        this process already holds the lock shares it.
+        this process already holds the lock shares it. Without `wait`, a lock held elsewhere
+        raises lock.Busy at once (the server then answers from a worker thread instead).
         """
         if self._lock_depth:
             yield self
             return
         try:
-            held = lock.exclusive(paths.lock_file(self.root))
+            held = lock.exclusive(paths.lock_file(self.root), wait=wait)
             held.__enter__()
         except OSError as exc:
             raise _environment_error(self.root, exc) from None
