@@ -1,12 +1,13 @@
 """The ASGI application: which vault, who calls, Key Vault's challenge, errors, access log.
 
 Every route is a plain function `handler(call)` returning the document (200), None (204)
-or (status, document). A new `Home` is opened per request, so a change made by the CLI is
-seen by the next request. The core does blocking file I/O under the home's lock, so a
-request runs in a worker thread, except a read (GET) that finds the lock free: it runs on
-the event loop holding the lock, which costs a fraction of the hand-over to a thread (short
-and bounded: one object, or one page of a list), and never waits there for a lock held by
-another process or thread.
+or (status, document). The core does blocking file I/O under the home's lock, so a request
+runs in a worker thread with a `Home` of its own, except a read (GET) that finds the lock
+free: it runs on the event loop holding the lock, which costs a fraction of the hand-over to
+a thread (short and bounded: one object, or one page of a list), and never waits there for
+a lock held by another process or thread. Those reads share one `Home` (one thread uses
+it): taking the lock re-reads home.json, so a change made by the CLI is seen by the next
+request either way.
 """
 
 from __future__ import annotations
@@ -123,11 +124,26 @@ def _caller(home, token: str) -> dict:
     return caller
 
 
-def _answer(request: Request, raw_body: bytes, handler: Callable, token: str, *,
-            wait: bool = True) -> Response | None:
-    """The response. Without `wait`, all of it under the home's lock, taken at once, or
-    None when the lock is held elsewhere; with `wait`, the core locks as it does for the
-    CLI."""
+class LoopHome:
+    """The Home that an app's requests answered on the event loop share, opened on first
+    use (one thread uses it)."""
+
+    def __init__(self) -> None:
+        self._home = None
+
+    def get(self):
+        from kvcli.store.home import Home
+
+        if self._home is None:
+            self._home = Home.open()
+        return self._home
+
+
+def _answer(request: Request, raw_body: bytes, handler: Callable, token: str,
+            loop_home: LoopHome | None = None) -> Response | None:
+    """The response. On the event loop (`loop_home`), all of it under the home's lock,
+    taken at once, or None when the lock is held elsewhere; in a worker thread, with a Home
+    of its own, the core locks as it does for the CLI."""
     from kvcli.core.objects import vaults_read_once
     from kvcli.store.home import Home, ReadOnlyHome
     from kvcli.store.lock import Busy
@@ -141,9 +157,9 @@ def _answer(request: Request, raw_body: bytes, handler: Callable, token: str, *,
         vault = request.scope["kvcli.vault"]
         if vault is None:
             raise messages.served_vault_unknown(None)
-        home = Home.open()
+        home = Home.open() if loop_home is None else loop_home.get()
         with ExitStack() as held:
-            if not wait:
+            if loop_home is not None:
                 try:
                     held.enter_context(home.locked(wait=False))
                 except ReadOnlyHome:
@@ -182,7 +198,7 @@ def _run(request: Request, raw_body: bytes, handler: Callable, token: str, home,
         return handler(Call(request, raw_body, home, vault))
 
 
-def _endpoint(handler: Callable) -> Callable:
+def _endpoint(handler: Callable, loop_home: LoopHome) -> Callable:
     async def endpoint(request: Request) -> Response:
         scheme, _, token = request.headers.get("authorization", "").partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
@@ -197,7 +213,7 @@ def _endpoint(handler: Callable) -> Callable:
             if len(raw_body) > MAX_BODY_BYTES:
                 return _error(messages.request_too_large(MAX_BODY_BYTES))
         if request.method == "GET":
-            answer = _answer(request, raw_body, handler, token.strip(), wait=False)
+            answer = _answer(request, raw_body, handler, token.strip(), loop_home)
             if answer is not None:
                 return answer
         return await run_in_threadpool(_answer, request, raw_body, handler, token.strip())
@@ -225,12 +241,12 @@ def _tenant() -> str:
         return "common"
 
 
-def _routes() -> list[Route]:
+def _routes(loop_home: LoopHome) -> list[Route]:
     """The first route whose path and method match answers; see each module's ROUTES."""
     from kvcli.serve import certificates, keys, secrets
 
     return [Route(HEALTH_PATH, _health, methods=["GET"]),
-            *[_Route(path, _endpoint(handler), methods=[method])
+            *[_Route(path, _endpoint(handler, loop_home), methods=[method])
               for method, path, handler in [*secrets.ROUTES, *keys.ROUTES,
                                             *certificates.ROUTES]]]
 
@@ -282,4 +298,5 @@ class Front:
 def create_app() -> Front:
     from starlette.routing import Router
 
-    return Front(Router(routes=_routes(), redirect_slashes=False, default=_unknown))
+    return Front(Router(routes=_routes(LoopHome()), redirect_slashes=False,
+                        default=_unknown))
