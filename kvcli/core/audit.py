@@ -36,9 +36,8 @@ def _hash(line: bytes) -> str:
     return hashlib.sha256(line.rstrip(b"\n")).hexdigest()
 
 
-def _last_line(home: Home, path) -> bytes | None:
-    """The log's last line, read from its end only."""
-    tail = home.tail(path, _TAIL_BYTES)
+def _last_line(tail: bytes, path) -> bytes | None:
+    """The log's last line, from the bytes at its end."""
     if not tail:
         return None
     lines = tail.rstrip(b"\n").split(b"\n")
@@ -66,17 +65,7 @@ def append(home: Home, *, action, resource: str, caller: dict, vault: dict | Non
     from kvcli.core.timeutil import arm, to_stamp
 
     path = paths.audit_log_file(home.root)
-    last = _last_line(home, path)
-    if last is None:
-        number, previous = 1, GENESIS
-    else:
-        try:
-            number, previous = json.loads(last)["number"] + 1, _hash(last)
-        except (ValueError, KeyError, TypeError):
-            raise messages.audit_log_damaged(f"the last line of '{path}' is not an audit "
-                                             "record") from None
-    entry = {
-        "number": number,
+    fields = {
         "time": arm(to_stamp(home_now(home))),
         "category": "AuditEvent",
         "operationName": action.operation,
@@ -89,13 +78,26 @@ def append(home: Home, *, action, resource: str, caller: dict, vault: dict | Non
         "httpStatusCode": status,
         "resultSignature": _STATUS_SIGNATURES.get(status, str(status)),
         "requestId": str(uuid.uuid4()),
-        "previousHash": previous,
     }
-    line = json.dumps(entry, separators=(",", ":"), sort_keys=True).encode() + b"\n"
-    home.append(path, line, durable=durable)
-    head = json.dumps({"number": number, "hash": _hash(line)}, separators=(",", ":"),
-                      sort_keys=True).encode()
-    home.rewrite(paths.audit_head_file(home.root), head.ljust(_HEAD_BYTES))
+
+    def chained(tail: bytes) -> tuple[bytes, bytes]:
+        """The line after the log's last one, and the head that records it."""
+        last = _last_line(tail, path)
+        if last is None:
+            number, previous = 1, GENESIS
+        else:
+            try:
+                number, previous = json.loads(last)["number"] + 1, _hash(last)
+            except (ValueError, KeyError, TypeError):
+                raise messages.audit_log_damaged(f"the last line of '{path}' is not an "
+                                                 "audit record") from None
+        entry = {"number": number, **fields, "previousHash": previous}
+        line = json.dumps(entry, separators=(",", ":"), sort_keys=True).encode() + b"\n"
+        head = json.dumps({"hash": _hash(line), "number": number}, separators=(",", ":"))
+        return line, head.encode().ljust(_HEAD_BYTES)
+
+    home.append_chained(path, paths.audit_head_file(home.root), _TAIL_BYTES, chained,
+                        durable=durable)
 
 
 def _read_lines(home: Home) -> list[bytes]:

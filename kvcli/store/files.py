@@ -15,7 +15,7 @@ import os
 import stat
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 from kvcli.errors import KvError, StateError, file_error
 
@@ -220,41 +220,34 @@ def _open_regular(dir_fd: int, path: Path, flags: int) -> int | None:
     return fd
 
 
-def append_state(root: Path, path: Path, data: bytes, *, durable: bool = True) -> None:
-    """Append to a state file (made 0600 if new) in one write, whatever its size; fsync'd
-    when `durable`. A killed process leaves the write whole or absent either way: only an
-    OS crash can lose a write that was not fsync'd."""
-    fd = _open_state(root, path, os.O_WRONLY | os.O_APPEND | os.O_CREAT)
-    try:
-        os.write(fd, data)
-        if durable:
-            os.fsync(fd)
-    finally:
-        os.close(fd)
+def append_chained(root: Path, log: Path, head: Path, tail_size: int,
+                   make: Callable[[bytes], tuple[bytes, bytes]], *, durable: bool) -> None:
+    """Append one line to a log whose lines chain on the one before, and rewrite the log's
+    head record, through one descriptor of their directory (both live in it).
 
-
-def rewrite_in_place(root: Path, path: Path, data: bytes) -> None:
-    """Overwrite a small fixed-size state file (the audit log's head) with one write at
-    offset 0, not fsync'd: within one page, a killed process leaves the old bytes or the new,
-    at a fraction of a temp file and rename's cost. Bytes past the new end (a longer file
-    written by hand) are cut."""
-    fd = _open_state(root, path, os.O_WRONLY | os.O_CREAT)
-    try:
-        os.pwrite(fd, data, 0)
-        if os.fstat(fd).st_size > len(data):
-            os.ftruncate(fd, len(data))
-    finally:
-        os.close(fd)
-
-
-def read_tail(root: Path, path: Path, size: int) -> bytes | None:
-    """At most the last `size` bytes of a state file; None when it does not exist."""
-    fd = _open_state(root, path, os.O_RDONLY)
-    if fd is None:
-        return None
-    with os.fdopen(fd, "rb") as handle:
-        handle.seek(max(0, handle.seek(0, os.SEEK_END) - size))
-        return handle.read(size)
+    `make(tail)` gets the log's last `tail_size` bytes (empty for a new log) and returns
+    (line, head). The line is one append, fsync'd when `durable`; the head, a small
+    fixed-size record, is overwritten in place by one write at offset 0, never fsync'd.
+    Either way a killed process leaves each write whole or absent (the head may then lag
+    one line): only an OS crash can lose a write that was not fsync'd.
+    """
+    with _in_dir(root, log, create=True) as dir_fd:
+        fd = _open_regular(dir_fd, log, os.O_RDWR | os.O_APPEND | os.O_CREAT)
+        try:
+            size = os.fstat(fd).st_size
+            line, record = make(os.pread(fd, min(size, tail_size), max(0, size - tail_size)))
+            os.write(fd, line)
+            if durable:
+                os.fsync(fd)
+        finally:
+            os.close(fd)
+        fd = _open_regular(dir_fd, head, os.O_WRONLY | os.O_CREAT)
+        try:
+            os.pwrite(fd, record, 0)
+            if os.fstat(fd).st_size > len(record):  # longer (written by hand): cut the rest
+                os.ftruncate(fd, len(record))
+        finally:
+            os.close(fd)
 
 
 def read_lines(root: Path, path: Path) -> Iterator[bytes]:

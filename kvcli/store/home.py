@@ -13,7 +13,7 @@ import stat
 import uuid
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 from kvcli.errors import StateError
 from kvcli.store import files, lock, paths, schema
@@ -204,20 +204,12 @@ class Home:
         with self._changing(path):
             files.remove(self.root, path)
 
-    def append(self, path: Path, data: bytes, *, durable: bool = True) -> None:
-        """Append to a log kept in the home (the audit log), under the lock; fsync'd when
-        `durable`."""
-        with self._changing(path):
-            files.append_state(self.root, path, data, durable=durable)
-
-    def rewrite(self, path: Path, data: bytes) -> None:
-        """Overwrite a small fixed-size record in place (see files.rewrite_in_place)."""
-        with self._changing(path):
-            files.rewrite_in_place(self.root, path, data)
-
-    def tail(self, path: Path, size: int) -> bytes | None:
-        with _os_errors(path):
-            return files.read_tail(self.root, path, size)
+    def append_chained(self, log: Path, head: Path, tail_size: int,
+                       make: Callable[[bytes], tuple[bytes, bytes]], *, durable: bool) -> None:
+        """Append to a log kept in the home (the audit log) and rewrite its head, under
+        the lock (see files.append_chained)."""
+        with self._changing(log):
+            files.append_chained(self.root, log, head, tail_size, make, durable=durable)
 
     def lines(self, path: Path) -> Iterator[bytes]:
         with _os_errors(path):
