@@ -432,7 +432,7 @@ def guard(home: Home, action: Action, resource: str, *, vault: dict | None = Non
     """
     from kvcli.core import audit
 
-    with _locked_if_writable(home) as writable:
+    with locked_if_writable(home) as writable:
         caller = principals.caller(home)
         audited = bool(action.operation) and writable
         record = functools.partial(audit.append, home, action=action, resource=resource,
@@ -455,12 +455,13 @@ def guard(home: Home, action: Action, resource: str, *, vault: dict | None = Non
 
 
 @contextmanager
-def _locked_if_writable(home: Home) -> Iterator[bool]:
-    """The home's lock, or (on a home that cannot be written) no lock: nothing can change."""
+def locked_if_writable(home: Home, *, wait: bool = True) -> Iterator[bool]:
+    """The home's lock, or (on a home that cannot be written) no lock: nothing can change.
+    Without `wait`, a lock held elsewhere raises lock.Busy."""
     from kvcli.store.home import ReadOnlyHome
 
     try:
-        held = home.locked()
+        held = home.locked(wait=wait)
         held.__enter__()
     except ReadOnlyHome:
         yield False
@@ -492,7 +493,7 @@ def data_operation(kind, operation: str, *, vault_scoped: bool = False) -> Calla
             from kvcli.core.vaults import vault_id
 
             # The lock first: the vault read for the decision is then the body's too.
-            with _locked_if_writable(home), vaults_read_once():
+            with locked_if_writable(home), vaults_read_once():
                 vault = DataPlaneVault(home, vault_name)
                 name = (args[0] if args else kwargs.get("name")) if object_scoped else None
                 resource = vault_id(home, vault.record)

@@ -12,9 +12,9 @@ request either way.
 
 from __future__ import annotations
 
+import functools
 import sys
 import time
-from contextlib import ExitStack
 from typing import Callable
 
 from starlette.concurrency import run_in_threadpool
@@ -94,9 +94,10 @@ def _error(error: KvError, headers: dict | None = None) -> Response:
     return JSONResponse(body, status_code=status, headers=headers)
 
 
+@functools.lru_cache(maxsize=256)
 def _token_claims(token: str) -> dict:
     """The claims of a JWT, unverified (kvcli is a lab, not a security boundary); {} for a
-    token that is not one."""
+    token that is not one. Remembered: a client sends the same token until it expires."""
     import json
 
     parts = token.split(".")
@@ -144,8 +145,9 @@ def _answer(request: Request, raw_body: bytes, handler: Callable, token: str,
     """The response. On the event loop (`loop_home`), all of it under the home's lock,
     taken at once, or None when the lock is held elsewhere; in a worker thread, with a Home
     of its own, the core locks as it does for the CLI."""
+    from kvcli.core.access import locked_if_writable
     from kvcli.core.objects import vaults_read_once
-    from kvcli.store.home import Home, ReadOnlyHome
+    from kvcli.store.home import Home
     from kvcli.store.lock import Busy
 
     try:
@@ -157,15 +159,12 @@ def _answer(request: Request, raw_body: bytes, handler: Callable, token: str,
         vault = request.scope["kvcli.vault"]
         if vault is None:
             raise messages.served_vault_unknown(None)
-        home = Home.open() if loop_home is None else loop_home.get()
-        with ExitStack() as held:
-            if loop_home is not None:
-                try:
-                    held.enter_context(home.locked(wait=False))
-                except ReadOnlyHome:
-                    pass  # nothing can change a read-only home: no lock to take
-                held.enter_context(vaults_read_once())  # the lock is held throughout
-            document = _run(request, raw_body, handler, token, home, vault)
+        if loop_home is None:
+            document = _run(request, raw_body, handler, token, Home.open(), vault)
+        else:
+            home = loop_home.get()
+            with locked_if_writable(home, wait=False), vaults_read_once():  # held throughout
+                document = _run(request, raw_body, handler, token, home, vault)
     except Busy:
         return None
     except KvError as error:
