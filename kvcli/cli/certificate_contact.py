@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from typing import Annotated, Optional
 
-import typer
 
+from kvcli.cli.declare import Option
 from kvcli.cli import idargs
 from kvcli.cli.app import new_app
 from kvcli.cli.command import command
@@ -14,7 +14,7 @@ from kvcli.cli.context import open_home
 
 app = new_app()
 
-Email = Annotated[str, typer.Option("--email", metavar="EMAIL",
+Email = Annotated[str, Option("--email", metavar="EMAIL",
                                     help="Contact e-mail address. Must be unique.")]
 
 
@@ -30,9 +30,9 @@ def _certificates():
                    "    kvcli keyvault certificate contact add --vault-name MyVault "
                    "--email admin@contoso.com --name Admin --phone 0123456789",))
 def add(email: Email, vault_name: idargs.RequiredVaultName,
-        name: Annotated[Optional[str], typer.Option("--name", metavar="NAME",
+        name: Annotated[Optional[str], Option("--name", metavar="NAME",
                                                     help="Full contact name.")] = None,
-        phone: Annotated[Optional[str], typer.Option("--phone", metavar="PHONE",
+        phone: Annotated[Optional[str], Option("--phone", metavar="PHONE",
                                                      help="Contact phone number.")] = None):
     return _certificates().add_contact(open_home(), vault_name, email, name, phone)
 

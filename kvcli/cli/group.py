@@ -5,8 +5,8 @@ from __future__ import annotations
 import sys
 from typing import Annotated
 
-import typer
 
+from kvcli.cli.declare import Option
 from kvcli.cli import console
 from kvcli.cli.app import new_app
 from kvcli.cli.command import command
@@ -17,7 +17,7 @@ from kvcli.errors import KvError
 
 app = new_app()
 
-GroupName = Annotated[str, typer.Option("--name", "-n", "--resource-group", "-g",
+GroupName = Annotated[str, Option("--name", "-n", "--resource-group", "-g",
                                         metavar="NAME", help="Name of resource group.")]
 
 
@@ -66,7 +66,7 @@ def group_exists(name: GroupName):
          examples=("Delete a resource group without a prompt:\n"
                    "    kvcli group delete -n MyResourceGroup --yes",))
 def delete_group(name: GroupName,
-                 yes: Annotated[bool, typer.Option("--yes", "-y",
+                 yes: Annotated[bool, Option("--yes", "-y",
                                                    help="Do not prompt for confirmation.")] = False,
                  no_wait: NoWait = False):
     if not yes:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Annotated, Optional
 
-import typer
 
+from kvcli.cli.declare import Option
 from kvcli.cli.app import new_app
 from kvcli.cli.command import command
 from kvcli.cli.context import open_home
@@ -20,7 +20,7 @@ app = new_app()
                    "--query \"[].permissions[].actions\"",),
          table=lambda rows: [{"Name": r["roleName"], "Type": r["type"],
                               "Description": r["description"]} for r in rows])
-def list_role_definitions(name: Annotated[Optional[str], typer.Option(
+def list_role_definitions(name: Annotated[Optional[str], Option(
         "--name", "-n", metavar="NAME", help="A role's name or id.")] = None):
     from kvcli.core import roles
 
