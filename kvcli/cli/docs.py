@@ -37,6 +37,9 @@ FAST_COMMANDS = tuple(
      for verb in ("show", "list", "list-versions", "list-deleted", "show-deleted", "delete",
                   "recover", "purge", "backup", "restore", "set-attributes")]
     + ["keyvault secret set", "keyvault secret download", "keyvault key download",
+       "keyvault key create", "keyvault key import", "keyvault key rotate",
+       "keyvault key encrypt", "keyvault key decrypt", "keyvault key sign",
+       "keyvault key verify", "keyvault certificate create", "keyvault certificate import",
        "keyvault certificate download", "keyvault show", "keyvault list",
        "keyvault list-deleted", "keyvault show-deleted", "clock show"])
 
