@@ -6,12 +6,11 @@ import os
 from pathlib import Path
 from typing import Annotated, Optional
 
-
-from kvcli.cli.declare import Option
 from kvcli.cli import console, idargs
 from kvcli.cli.app import new_app
 from kvcli.cli.command import command
 from kvcli.cli.context import open_home
+from kvcli.cli.declare import Option
 from kvcli.cli.params import INT, MaxResults, Tags, choice, tristate
 from kvcli.errors import KvError
 
@@ -79,9 +78,9 @@ def _deleted_table(rows):
 
 
 Policy = Annotated[Optional[str], Option("--policy", "-p", metavar="POLICY",
-                                               help=PolicyHelp)]
+                                         help=PolicyHelp)]
 FileIn = Annotated[str, Option("--file", "-f", metavar="PATH",
-                                     help="PKCS12 file or PEM file containing the certificate "
+                               help="PKCS12 file or PEM file containing the certificate "
                                           "and private key.")]
 
 
@@ -106,7 +105,7 @@ def get_default_policy(scaffold: Annotated[bool, Option(
 def create(name: idargs.name_option("certificate", required=True),
            vault_name: idargs.RequiredVaultName,
            policy: Annotated[str, Option("--policy", "-p", metavar="POLICY",
-                                               help=PolicyHelp)],
+                                         help=PolicyHelp)],
            disabled: tristate("--disabled", "Create certificate in disabled state.") = None,
            tags: Tags = None,
            validity: Annotated[Optional[int], Option(

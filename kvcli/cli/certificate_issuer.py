@@ -4,26 +4,25 @@ from __future__ import annotations
 
 from typing import Annotated, Optional
 
-
-from kvcli.cli.declare import Option
 from kvcli.cli import idargs
 from kvcli.cli.app import new_app
 from kvcli.cli.command import command
 from kvcli.cli.context import open_home
+from kvcli.cli.declare import Option
 from kvcli.cli.params import tristate
 
 app = new_app()
 
 IssuerName = Annotated[str, Option("--issuer-name", metavar="NAME",
-                                         help="Certificate issuer name.")]
+                                   help="Certificate issuer name.")]
 AccountId = Annotated[Optional[str], Option("--account-id", metavar="ID",
-                                                  help="The issuer account id/username/etc.")]
+                                            help="The issuer account id/username/etc.")]
 Password = Annotated[Optional[str], Option(
     "--password", metavar="PASSWORD",
     help="The issuer account password/secret/etc. Key Vault never returns it; kvcli does not "
          "keep it.")]
 OrganizationId = Annotated[Optional[str], Option("--organization-id", metavar="ID",
-                                                       help="The organization id.")]
+                                                 help="The organization id.")]
 
 
 def _certificates():

@@ -5,12 +5,11 @@ from __future__ import annotations
 
 from typing import Annotated
 
-
-from kvcli.cli.declare import Option
 from kvcli.cli import idargs
 from kvcli.cli.app import new_app
 from kvcli.cli.command import command
 from kvcli.cli.context import open_home
+from kvcli.cli.declare import Option
 from kvcli.cli.params import Tags, tristate
 
 app = new_app()

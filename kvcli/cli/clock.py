@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated, Optional
 
-
-from kvcli.cli.declare import Argument, Option
 from kvcli.cli.app import new_app
 from kvcli.cli.command import command
 from kvcli.cli.context import open_home
+from kvcli.cli.declare import Argument, Option
 from kvcli.cli.params import INT
 
 app = new_app()
@@ -58,7 +57,7 @@ def advance_clock(days: Annotated[Optional[int], Option(
          examples=("Jump to the first of January 2030:\n"
                    "    kvcli clock set 2030-01-01T00:00:00Z",))
 def set_clock(time: Annotated[str, Argument(metavar="TIME",
-                                                  help="The time to set, e.g. "
+                                            help="The time to set, e.g. "
                                                        "2030-01-01T00:00:00Z.")]):
     from kvcli.core.timeutil import parse_instant
 

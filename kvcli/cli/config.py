@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from typing import Annotated, Optional
 
-
-from kvcli.cli.declare import Argument
 from kvcli.cli.app import new_app
 from kvcli.cli.command import command
+from kvcli.cli.declare import Argument
 
 app = new_app()
 

@@ -8,9 +8,8 @@ from __future__ import annotations
 
 from typing import Annotated, NamedTuple, Optional
 
-
-from kvcli.cli.declare import Option
 from kvcli.cli.completers import active_vault_names, object_names
+from kvcli.cli.declare import Option
 from kvcli.cli.params import defaulted
 from kvcli.errors import KvError
 
@@ -41,9 +40,9 @@ def name_option(noun: str, *, required: bool = False):
     annotation = str if required else Optional[str]
     hint = "" if required else " Required if --id is not specified."
     return Annotated[annotation, Option("--name", "-n", metavar="NAME",
-                                              rich_help_panel=PANEL,
-                                              autocompletion=object_names(f"{noun}s"),
-                                              help=f"Name of the {noun}.{hint}")]
+                                        rich_help_panel=PANEL,
+                                        autocompletion=object_names(f"{noun}s"),
+                                        help=f"Name of the {noun}.{hint}")]
 
 
 class Target(NamedTuple):

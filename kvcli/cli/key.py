@@ -7,12 +7,11 @@ import binascii
 import os
 from typing import Annotated, Any, Optional
 
-
-from kvcli.cli.declare import Option
 from kvcli.cli import console, idargs
 from kvcli.cli.app import new_app
 from kvcli.cli.command import command
 from kvcli.cli.context import open_home
+from kvcli.cli.declare import Option
 from kvcli.cli.params import INT, AzChoiceList, MaxResults, Tags, choice, tristate
 from kvcli.errors import KvError, UsageError
 

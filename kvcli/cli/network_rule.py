@@ -8,12 +8,11 @@ from __future__ import annotations
 
 from typing import Annotated, Optional
 
-
-from kvcli.cli.declare import Option
 from kvcli.cli import console
 from kvcli.cli.app import new_app
 from kvcli.cli.command import command
 from kvcli.cli.context import open_home
+from kvcli.cli.declare import Option
 from kvcli.cli.params import (WORDS, NoWait, ResourceGroup, VaultName, WaitCreated, WaitCustom,
                               WaitDeleted, WaitExists, WaitInterval, WaitTimeout, WaitUpdated,
                               last_occurrence)
@@ -29,7 +28,7 @@ Subnet = Annotated[Optional[str], Option(
     "--subnet", metavar="SUBNET",
     help="Name or ID of subnet. If name is supplied, `--vnet-name` must be supplied.")]
 VnetName = Annotated[Optional[str], Option("--vnet-name", metavar="NAME",
-                                                 help="Name of a virtual network.")]
+                                           help="Name of a virtual network.")]
 
 
 def _change(name: str, resource_group: str | None, ip_address: list | None,

@@ -254,8 +254,8 @@ RequiredLocation = defaulted(str, "--location", "-l", key="location", required=T
 # `keyvault show|delete|... --name/-n`: completes vault names (no configured default: az
 # fills only --vault-name style arguments from defaults).
 VaultName = Annotated[str, Option("--name", "-n", metavar="NAME",
-                                        autocompletion=completers.vault_names,
-                                        help="Name of the Vault.")]
+                                  autocompletion=completers.vault_names,
+                                  help="Name of the Vault.")]
 OptionalVaultName = Annotated[Optional[str], Option(
     "--name", "-n", metavar="NAME", autocompletion=completers.vault_names,
     help="Name of the Vault.")]
@@ -312,16 +312,16 @@ WaitUpdated = Annotated[bool, Option(
     "--updated", rich_help_panel=WAIT_PANEL,
     help="Wait until updated with provisioningState at 'Succeeded'.")]
 WaitDeleted = Annotated[bool, Option("--deleted", rich_help_panel=WAIT_PANEL,
-                                           help="Wait until deleted.")]
+                                     help="Wait until deleted.")]
 WaitExists = Annotated[bool, Option("--exists", rich_help_panel=WAIT_PANEL,
-                                          help="Wait until the resource exists.")]
+                                    help="Wait until the resource exists.")]
 WaitCustom = Annotated[Optional[str], Option(
     "--custom", metavar="JMESPATH", rich_help_panel=WAIT_PANEL,
     help="Wait until the condition satisfies a custom JMESPath query. E.g. "
          "provisioningState!='InProgress', instanceView.statuses[?code=='PowerState/running'].")]
 WaitInterval = Annotated[int, Option("--interval", click_type=INT, metavar="SECONDS",
-                                           rich_help_panel=WAIT_PANEL,
-                                           help="Polling interval in seconds. Default: 30.")]
+                                     rich_help_panel=WAIT_PANEL,
+                                     help="Polling interval in seconds. Default: 30.")]
 WaitTimeout = Annotated[int, Option("--timeout", click_type=INT, metavar="SECONDS",
-                                          rich_help_panel=WAIT_PANEL,
-                                          help="Maximum wait in seconds. Default: 3600.")]
+                                    rich_help_panel=WAIT_PANEL,
+                                    help="Maximum wait in seconds. Default: 3600.")]

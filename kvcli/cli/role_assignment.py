@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated, List, Optional
 
-
-from kvcli.cli.declare import Option
 from kvcli.cli.app import new_app
 from kvcli.cli.command import command
 from kvcli.cli.context import open_home
+from kvcli.cli.declare import Option
 from kvcli.cli.params import choice
 
 app = new_app()
@@ -18,7 +17,7 @@ Assignee = Annotated[Optional[str], Option(
     help="Represent a user or service principal. Supported format: object id, user sign-in "
          "name, or service principal name.")]
 Role = Annotated[Optional[str], Option("--role", metavar="ROLE",
-                                             help="Role name or id.")]
+                                       help="Role name or id.")]
 Scope = Annotated[Optional[str], Option(
     "--scope", metavar="SCOPE",
     help="Scope at which the role assignment applies: the subscription (the default), a "

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated, Optional
 
-
-from kvcli.cli.declare import Option
 from kvcli.cli.app import new_app
 from kvcli.cli.command import command
 from kvcli.cli.context import open_home
+from kvcli.cli.declare import Option
 
 app = new_app()
 

@@ -5,13 +5,12 @@ from __future__ import annotations
 
 from typing import Annotated, Optional
 
-
-from kvcli.cli.declare import Option
 from kvcli.cli import console
 from kvcli.cli.account import list_item, subscriptions_table
 from kvcli.cli.app import new_app
 from kvcli.cli.command import command
 from kvcli.cli.context import open_home
+from kvcli.cli.declare import Option
 from kvcli.cli.params import INT
 
 app = new_app()
@@ -87,7 +86,7 @@ def serve(host: Annotated[str, Option(
               help="Address to listen on. Anything but loopback is warned about: the server "
                    "accepts any token.")] = "127.0.0.1",
           port: Annotated[int, Option("--port", click_type=INT, metavar="PORT",
-                                            help="TCP port to listen on.")] = 8443,
+                                      help="TCP port to listen on.")] = 8443,
           cert: Annotated[Optional[str], Option(
               "--cert", metavar="FILE",
               help="Server certificate (PEM) to use instead of one issued by the home's CA; "

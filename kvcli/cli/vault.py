@@ -5,13 +5,12 @@ from __future__ import annotations
 from contextlib import contextmanager
 from typing import Annotated, Optional
 
-
-from kvcli.cli.declare import Option
 from kvcli.cli import console
 from kvcli.cli.app import new_app
 from kvcli.cli.command import command
 from kvcli.cli.completers import location_names
 from kvcli.cli.context import open_home
+from kvcli.cli.declare import Option
 from kvcli.cli.params import (INT, WORDS, AddProperties, ForceString, Location, NoWait,
                               OptionalVaultName, RemoveProperties, RequiredResourceGroup,
                               RequiredVaultNameOption, ResourceGroup, SetProperties, Tags,
@@ -141,8 +140,8 @@ def create_vault(
     enable_purge_protection: PurgeProtection = None,
     enable_rbac_authorization: Rbac = None,
     sku: Annotated[str, Option("--sku", click_type=choice("premium", "standard"),
-                                     metavar="{premium, standard}",
-                                     help="Required. SKU details.")] = "standard",
+                               metavar="{premium, standard}",
+                               help="Required. SKU details.")] = "standard",
     tags: Tags = None,
     no_self_perms: tristate("--no-self-perms", "[Vault Only] Don't add permissions for the "
                             "current user/service principal in the new vault.") = None,
@@ -359,7 +358,7 @@ def _require_name(name: str | None) -> str:
 
 
 BackupDir = Annotated[str, Option("--dir", metavar="DIR",
-                                        help="Directory holding one blob per object and "
+                                  help="Directory holding one blob per object and "
                                              "manifest.json.")]
 
 
