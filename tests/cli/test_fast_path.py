@@ -164,6 +164,7 @@ def _both(work: Path, template: Path, args: list[str]) -> None:
         if work.exists():
             shutil.rmtree(work)
         shutil.copytree(template, work)
+        os.chdir(work / "files")  # a relative path a line writes stays inside the state
         outcome = _run(args, fast_path=fast_path)
         results.append((outcome, _snapshot(work)))
     (fast_outcome, fast_state), (typer_outcome, typer_state) = results
