@@ -176,12 +176,11 @@ def _assignments(home: Home) -> list[dict]:
 
 def _new_assignment(home: Home, scope: str, role_id: str, principal_id: str,
                     principal_type: str, by: str) -> dict:
-    import uuid
-
     from kvcli.core.clock import home_now
+    from kvcli.core.ids import new_guid
     from kvcli.core.timeutil import to_stamp
 
-    return {"name": str(uuid.uuid4()), "scope": scope, "roleDefinitionId": role_id,
+    return {"name": new_guid(), "scope": scope, "roleDefinitionId": role_id,
             "principalId": principal_id, "principalType": principal_type,
             "createdOn": to_stamp(home_now(home)), "createdBy": by}
 

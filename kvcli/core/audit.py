@@ -16,11 +16,11 @@ OS crash or power cut may lose their last lines, never a change's.
 
 from __future__ import annotations
 
-import hashlib
+import functools
 import json
-import uuid
 
 from kvcli.core import messages
+from kvcli.core.ids import new_guid
 from kvcli.store import paths, schema
 from kvcli.store.home import Home
 
@@ -32,8 +32,22 @@ _STATUS_SIGNATURES = {200: "OK", 400: "BadRequest", 403: "Forbidden", 404: "NotF
                       409: "Conflict"}
 
 
+@functools.cache
+def _sha256():
+    """SHA-256 from CPython's own module where there is one: `hashlib` loads OpenSSL first,
+    which costs every command 2 ms for one small hash."""
+    try:
+        from _sha2 import sha256  # CPython 3.12+
+    except ImportError:
+        try:
+            from _sha256 import sha256  # CPython 3.11
+        except ImportError:
+            from hashlib import sha256
+    return sha256
+
+
 def _hash(line: bytes) -> str:
-    return hashlib.sha256(line.rstrip(b"\n")).hexdigest()
+    return _sha256()(line.rstrip(b"\n")).hexdigest()
 
 
 def _last_line(tail: bytes, path) -> bytes | None:
@@ -77,7 +91,7 @@ def append(home: Home, *, action, resource: str, caller: dict, vault: dict | Non
         "result": result,
         "httpStatusCode": status,
         "resultSignature": _STATUS_SIGNATURES.get(status, str(status)),
-        "requestId": str(uuid.uuid4()),
+        "requestId": new_guid(),
     }
 
     def chained(tail: bytes) -> tuple[bytes, bytes]:

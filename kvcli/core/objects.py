@@ -325,8 +325,3 @@ def page(items: list, max_results: int | None) -> list:
     """`--maxresults N`: the first N items (az truncates client-side); None: all of them."""
     return items if max_results is None else items[:max_results]
 
-
-def new_version() -> str:
-    import uuid
-
-    return uuid.uuid4().hex

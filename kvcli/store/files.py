@@ -314,8 +314,6 @@ def discard_dir(root: Path, directory: Path) -> None:
 
 def clean_tmp(root: Path) -> None:
     """Clear what killed writers left in HOME/.tmp; called with the lock held."""
-    import shutil
-
     fd = _open_dir(root, (TMP_DIR,), create=False)
     if fd is None:
         return
@@ -323,6 +321,8 @@ def clean_tmp(root: Path) -> None:
         leftovers = os.listdir(fd)
         for name in leftovers:
             if name.endswith(".discarded"):
+                import shutil
+
                 shutil.rmtree(root / TMP_DIR / name, ignore_errors=True)
             else:
                 _unlink_quietly(name, fd)

@@ -10,7 +10,6 @@ from __future__ import annotations
 import errno
 import os
 import stat
-import uuid
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Callable, Iterator
@@ -71,6 +70,8 @@ class Home:
             with lock.exclusive(paths.lock_file(root)):
                 meta = files.read_json(root, paths.home_file(root))
                 if meta is None:
+                    import uuid
+
                     meta = {
                         "format": FORMAT_VERSION,
                         "subscriptionId": str(uuid.uuid4()),
