@@ -111,15 +111,21 @@ def _token_claims(token: str) -> dict:
 
 
 def _caller(home, token: str) -> dict:
+    """The principal the token's claims name; the signed-in user, as the CLI acts, when
+    they name that user (no directory lookup) or nobody."""
     from kvcli.core import principals
 
     claims = _token_claims(token)
     object_id, upn = claims.get("oid"), claims.get("upn")
+    user = home.meta.get("user")
+    if (user is not None and isinstance(upn, str) and upn.lower() == user["name"].lower()
+            and object_id in (None, user["objectId"])):
+        return user
     if isinstance(object_id, str) or isinstance(upn, str):
         caller = principals.token_caller(home, object_id if isinstance(object_id, str) else None,
                                          upn if isinstance(upn, str) else None)
     else:
-        caller = home.meta.get("user")
+        caller = user
     if caller is None:
         raise messages.token_principal_unknown()
     return caller
