@@ -4,8 +4,9 @@ Every route is a plain function `handler(call)` returning the document (200), No
 or (status, document). The core does blocking file I/O under the home's lock, so a request
 runs in a worker thread with a `Home` of its own, except a read (GET) that finds the lock
 free: it runs on the event loop holding the lock, which costs a fraction of the hand-over to
-a thread (short and bounded: one object, or one page of a list), and never waits there for
-a lock held by another process or thread. Those reads share one `Home` (one thread uses
+a thread (short and bounded: one object, or one page of a list; a certificate that its
+lifetime action renews as it is read is the one long case), and never waits there for a
+lock held by another process or thread. Those reads share one `Home` (one thread uses
 it): taking the lock re-reads home.json, so a change made by the CLI is seen by the next
 request either way.
 """
