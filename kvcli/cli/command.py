@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import inspect
 import sys
-from typing import Annotated, Any, Callable, Optional
+from typing import Annotated, Any, Callable, Iterator, Optional
 
 import typer
 from typer.core import TyperCommand
@@ -142,19 +142,25 @@ def _check_subscription(value: str) -> None:
 
 
 def emit(result: Any, table: Callable | None = None) -> None:
-    """Render a handler's result with the invocation's --query and --output."""
-    from kvcli.output.formats import render
+    """Render a handler's result with the invocation's --query and --output; an iterator of
+    rows (a list read as it is rendered) is written as it comes."""
+    from kvcli.output.formats import render, render_rows
 
-    if current.query is not None:
-        from kvcli.output.query import apply_query
+    color = current.output in ("jsonc", "yamlc") and console.stdout_color()
+    if isinstance(result, Iterator):
+        pieces = render_rows(result, current.output, query=current.query,
+                             table_transformer=table, color=color)
+    else:
+        if current.query is not None:
+            from kvcli.output.query import apply_query
 
-        result = apply_query(current.query, result)
-    text = render(result, current.output, query_given=current.query is not None,
-                  table_transformer=table,
-                  color=current.output in ("jsonc", "yamlc") and console.stdout_color())
-    if text:
-        sys.stdout.write(text)
-        sys.stdout.flush()
+            result = apply_query(current.query, result)
+        pieces = [render(result, current.output, query_given=current.query is not None,
+                         table_transformer=table, color=color)]
+    for text in pieces:
+        if text:
+            sys.stdout.write(text)
+    sys.stdout.flush()
 
 
 class SectionedCommand(TyperCommand):

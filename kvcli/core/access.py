@@ -115,6 +115,8 @@ DATA_ACTIONS: dict[tuple[str, str], tuple[str, str]] = {
     ("certificates", "DeleteContacts"): ("certificatecontacts/write", "managecontacts"),
 }
 
+_CO_GENERATOR = 0x20  # inspect.CO_GENERATOR, without importing inspect on every command
+
 # Access-policy permission names az accepts per list (the set-policy table, az-reference §7).
 POLICY_PERMISSIONS: dict[str, tuple[str, ...]] = {
     "certificates": ("all", "backup", "create", "delete", "deleteissuers", "get", "getissuers",
@@ -476,7 +478,8 @@ def data_operation(kind, operation: str, *, vault_scoped: bool = False) -> Calla
     """Declare a core data-plane function as `operation` on `kind`: it then runs only when
     the caller may, on the object named by its `name` argument (or the whole vault).
     `vault_scoped`: the `name` is not an object of the kind (a certificate issuer), so the
-    vault is the scope."""
+    vault is the scope. A generator function (a list read as it is rendered) is checked
+    when first read and audited once it is read to the end, all under one lock."""
     action = data_action(kind.collection, kind.label, operation)
 
     def wrap(function: Callable) -> Callable:
@@ -484,8 +487,7 @@ def data_operation(kind, operation: str, *, vault_scoped: bool = False) -> Calla
         object_scoped = not vault_scoped and "name" in code.co_varnames[
             :code.co_argcount + code.co_kwonlyargcount]
 
-        @functools.wraps(function)
-        def run(home: Home, vault_name: str, *args, **kwargs):
+        def guarded(home: Home, vault_name: str, args: tuple, kwargs: dict):
             from kvcli.core.objects import DataPlaneVault
             from kvcli.core.vaults import vault_id
 
@@ -496,8 +498,18 @@ def data_operation(kind, operation: str, *, vault_scoped: bool = False) -> Calla
             if name is not None:
                 resource += f"/{kind.collection}/{name}"
                 uri = vault.object_id(kind, name)
-            with guard(home, action, resource, vault=vault.record, request_uri=uri):
-                return function(home, vault_name, *args, **kwargs)
+            return guard(home, action, resource, vault=vault.record, request_uri=uri)
+
+        if code.co_flags & _CO_GENERATOR:
+            @functools.wraps(function)
+            def run(home: Home, vault_name: str, *args, **kwargs):
+                with guarded(home, vault_name, args, kwargs):
+                    yield from function(home, vault_name, *args, **kwargs)
+        else:
+            @functools.wraps(function)
+            def run(home: Home, vault_name: str, *args, **kwargs):
+                with guarded(home, vault_name, args, kwargs):
+                    return function(home, vault_name, *args, **kwargs)
 
         run.kvcli_action = action  # type: ignore[attr-defined]
         return run

@@ -107,13 +107,24 @@ def read_state(root: Path, path: Path, limit: int | None = None) -> bytes | None
 
 
 def _read_bounded(fd: int, path: object, limit: int) -> bytes:
-    """Read at most `limit` bytes from fd (closing it); more is an error, not a hang."""
-    with os.fdopen(fd, "rb") as handle:
-        data = handle.read(limit + 1)
-    if len(data) > limit:
-        raise KvError(f"The file '{path}' is larger than {limit} bytes, the most kvcli reads "
-                      "from it.")
-    return data
+    """Read at most `limit` bytes from fd (closing it); more is an error, not a hang.
+
+    Sized by fstat: asking for `limit` bytes at once would allocate that much per file.
+    """
+    try:
+        chunks = []
+        total = 0
+        wanted = min(os.fstat(fd).st_size, limit) + 1
+        while chunk := os.read(fd, wanted):
+            chunks.append(chunk)
+            total += len(chunk)
+            if total > limit:
+                raise KvError(f"The file '{path}' is larger than {limit} bytes, the most kvcli "
+                              "reads from it.")
+            wanted = limit + 1 - total
+    finally:
+        os.close(fd)
+    return chunks[0] if len(chunks) == 1 else b"".join(chunks)
 
 
 def read_json(root: Path, path: Path) -> dict | None:
@@ -165,16 +176,20 @@ def remove(root: Path, path: Path) -> None:
         os.fsync(dir_fd)
 
 
-def read_dir(root: Path, directory: Path, suffix: str) -> Iterator[tuple[str, bytes]]:
-    """(name, bytes) of every `*suffix` file in a state directory, in name order, through one
-    directory descriptor: listing N objects costs N opens, not N walks from the root."""
+def read_dir(root: Path, directory: Path, suffix: str,
+             after: str | None = None) -> Iterator[tuple[str, bytes]]:
+    """(name, bytes) of every `*suffix` file in a state directory, in name order (only the
+    names above `after`, when given), read one at a time through one directory descriptor:
+    listing N objects costs one scan and N opens, and holds N names, never N documents."""
     parts = _relative(root, directory)
     dir_fd = _open_dir(root, parts, create=False)
     if dir_fd is None:
         return
     try:
-        names = sorted(n for n in os.listdir(dir_fd) if n.endswith(suffix)
-                       and not n.startswith("."))
+        with os.scandir(dir_fd) as scan:
+            names = sorted(entry.name for entry in scan if entry.name.endswith(suffix)
+                           and not entry.name.startswith(".")
+                           and (after is None or entry.name > after))
         for name in names:
             try:
                 fd = _open_regular(dir_fd, directory / name, os.O_RDONLY)
@@ -182,7 +197,7 @@ def read_dir(root: Path, directory: Path, suffix: str) -> Iterator[tuple[str, by
                 raise StateError(f"Cannot read state file '{directory / name}': "
                                  f"{exc.strerror}.") from None
             if fd is None:
-                continue  # removed since the listing
+                continue  # removed since the scan
             yield name, _read_bounded(fd, directory / name, STATE_FILE_LIMIT)
     finally:
         os.close(dir_fd)
