@@ -118,6 +118,28 @@ class _Unusual(Exception):
 
 def _indented(value: Any, margin: str) -> str:
     kind = type(value)
+    if kind is dict:
+        if not value:
+            return "{}"
+        inner = margin + "  "
+        fields = []
+        for key in sorted(value):
+            if type(key) is not str:
+                raise _Unusual
+            fields.append(f"{inner}{_encode_string(key)}: {_scalar(value[key], inner)}")
+        return "{\n" + ",\n".join(fields) + "\n" + margin + "}"
+    if kind is list:
+        if not value:
+            return "[]"
+        inner = margin + "  "
+        return "[\n" + ",\n".join([inner + _scalar(item, inner) for item in value]) \
+            + "\n" + margin + "]"
+    return _scalar(value, margin)
+
+
+def _scalar(value: Any, margin: str) -> str:
+    """A field's value: the common scalars here, anything else through `_indented`."""
+    kind = type(value)
     if kind is str:
         return _encode_string(value)
     if value is None:
@@ -128,21 +150,8 @@ def _indented(value: Any, margin: str) -> str:
         return "false"
     if kind is int:
         return int.__repr__(value)
-    if kind is dict:
-        if not value:
-            return "{}"
-        inner = margin + "  "
-        if not all(type(key) is str for key in value):
-            raise _Unusual
-        fields = [f"{inner}{_encode_string(key)}: {_indented(value[key], inner)}"
-                  for key in sorted(value)]
-        return "{\n" + ",\n".join(fields) + "\n" + margin + "}"
-    if kind is list:
-        if not value:
-            return "[]"
-        inner = margin + "  "
-        return "[\n" + ",\n".join([inner + _indented(item, inner) for item in value]) \
-            + "\n" + margin + "]"
+    if kind is dict or kind is list:
+        return _indented(value, margin)
     raise _Unusual  # floats, tuples, bytes, OrderedDicts: the standard encoder's rules
 
 

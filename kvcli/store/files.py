@@ -79,7 +79,7 @@ def _not_a_plain_dir(path: Path) -> StateError:
                       "does not follow links out of the home. Replace it with a directory.")
 
 
-def _not_a_plain_file(path: Path) -> StateError:
+def _not_a_plain_file(path: object) -> StateError:
     return StateError(f"The state file '{path}' is a symlink or not a regular file; kvcli does "
                       "not follow links out of the home. Replace it with the file itself.")
 
@@ -98,29 +98,33 @@ def _in_dir(root: Path, path: Path, *, create: bool) -> Iterator[int | None]:
 def read_state(root: Path, path: Path, limit: int | None = None) -> bytes | None:
     """The bytes of a state file inside the home, or None when it does not exist."""
     try:
-        fd = _open_state(root, path, os.O_RDONLY)
-        return None if fd is None else _read_bounded(fd, path, limit or STATE_FILE_LIMIT)
+        opened = _open_state(root, path, os.O_RDONLY)
+        return None if opened is None else _read_bounded(*opened, path,
+                                                         limit or STATE_FILE_LIMIT)
     except StateError:
         raise
     except OSError as exc:
         raise StateError(f"Cannot read state file '{path}': {exc.strerror}.") from None
 
 
-def _read_bounded(fd: int, path: object, limit: int) -> bytes:
+def _read_bounded(fd: int, size: int, path: object, limit: int) -> bytes:
     """Read at most `limit` bytes from fd (closing it); more is an error, not a hang.
 
-    Sized by fstat: asking for `limit` bytes at once would allocate that much per file.
+    Sized by the file's size when opened: asking for `limit` bytes at once would allocate
+    that much per file.
     """
     try:
         chunks = []
         total = 0
-        wanted = min(os.fstat(fd).st_size, limit) + 1
+        wanted = min(size, limit) + 1
         while chunk := os.read(fd, wanted):
             chunks.append(chunk)
             total += len(chunk)
             if total > limit:
                 raise KvError(f"The file '{path}' is larger than {limit} bytes, the most kvcli "
                               "reads from it.")
+            if len(chunk) < wanted:
+                break  # a regular file's short read is its end: no second call to learn it
             wanted = limit + 1 - total
     finally:
         os.close(fd)
@@ -190,48 +194,51 @@ def read_dir(root: Path, directory: Path, suffix: str,
             names = sorted(entry.name for entry in scan if entry.name.endswith(suffix)
                            and not entry.name.startswith(".")
                            and (after is None or entry.name > after))
+        shown_dir = str(directory)  # paths for messages, joined as text: no Path per file
         for name in names:
+            shown = f"{shown_dir}/{name}"
             try:
-                fd = _open_regular(dir_fd, directory / name, os.O_RDONLY)
+                opened = _open_regular(dir_fd, name, os.O_RDONLY, shown)
             except OSError as exc:
-                raise StateError(f"Cannot read state file '{directory / name}': "
-                                 f"{exc.strerror}.") from None
-            if fd is None:
+                raise StateError(f"Cannot read state file '{shown}': {exc.strerror}.") from None
+            if opened is None:
                 continue  # removed since the scan
-            yield name, _read_bounded(fd, directory / name, STATE_FILE_LIMIT)
+            yield name, _read_bounded(*opened, shown, STATE_FILE_LIMIT)
     finally:
         os.close(dir_fd)
 
 
-def _open_state(root: Path, path: Path, flags: int) -> int | None:
-    """A descriptor of a state file opened without following links; None when missing
-    (and not created)."""
+def _open_state(root: Path, path: Path, flags: int) -> tuple[int, int] | None:
+    """(descriptor, size) of a state file opened without following links; None when
+    missing (and not created)."""
     with _in_dir(root, path, create=bool(flags & os.O_CREAT)) as dir_fd:
         if dir_fd is None:
             return None
-        return _open_regular(dir_fd, path, flags)
+        return _open_regular(dir_fd, path.name, flags, path)
 
 
-def _open_regular(dir_fd: int, path: Path, flags: int) -> int | None:
-    """Open `path.name` in `dir_fd` if it is a regular file; None when missing. O_NONBLOCK:
-    a FIFO planted in the home must not block the open forever."""
+def _open_regular(dir_fd: int, name: str, flags: int, path: object) -> tuple[int, int] | None:
+    """(descriptor, size) of `name` in `dir_fd` if it is a regular file (`path` names it in
+    messages); None when missing. O_NONBLOCK: a FIFO planted in the home must not block the
+    open forever."""
     try:
-        fd = os.open(path.name, flags | _NOFOLLOW | os.O_NONBLOCK, FILE_MODE, dir_fd=dir_fd)
+        fd = os.open(name, flags | _NOFOLLOW | os.O_NONBLOCK, FILE_MODE, dir_fd=dir_fd)
     except FileNotFoundError:
         return None
     except OSError as exc:
         if exc.errno in (errno.ELOOP, errno.ENXIO):
             raise _not_a_plain_file(path) from None
         raise
-    if not stat.S_ISREG(os.fstat(fd).st_mode):
+    info = os.fstat(fd)
+    if not stat.S_ISREG(info.st_mode):
         os.close(fd)
         raise _not_a_plain_file(path)
-    return fd
+    return fd, info.st_size
 
 
 def append_state(root: Path, path: Path, data: bytes) -> None:
     """Append to a state file (made 0600 if new) and fsync: one write, whatever its size."""
-    fd = _open_state(root, path, os.O_WRONLY | os.O_APPEND | os.O_CREAT)
+    fd, _ = _open_state(root, path, os.O_WRONLY | os.O_APPEND | os.O_CREAT)
     try:
         os.write(fd, data)
         os.fsync(fd)
@@ -241,10 +248,10 @@ def append_state(root: Path, path: Path, data: bytes) -> None:
 
 def read_tail(root: Path, path: Path, size: int) -> bytes | None:
     """At most the last `size` bytes of a state file; None when it does not exist."""
-    fd = _open_state(root, path, os.O_RDONLY)
-    if fd is None:
+    opened = _open_state(root, path, os.O_RDONLY)
+    if opened is None:
         return None
-    with os.fdopen(fd, "rb") as handle:
+    with os.fdopen(opened[0], "rb") as handle:
         handle.seek(max(0, handle.seek(0, os.SEEK_END) - size))
         return handle.read(size)
 
@@ -252,10 +259,10 @@ def read_tail(root: Path, path: Path, size: int) -> bytes | None:
 def read_lines(root: Path, path: Path) -> Iterator[bytes]:
     """The lines of a state file without their line ends, streamed (a log may outgrow any
     bound on a whole-file read); none when it does not exist."""
-    fd = _open_state(root, path, os.O_RDONLY)
-    if fd is None:
+    opened = _open_state(root, path, os.O_RDONLY)
+    if opened is None:
         return
-    with os.fdopen(fd, "rb") as handle:
+    with os.fdopen(opened[0], "rb") as handle:
         for line in handle:
             yield line.rstrip(b"\n")
 

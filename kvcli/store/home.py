@@ -169,12 +169,13 @@ class Home:
         for `name_kind` (and sorts after the name `after`), each checked like `read`, in
         name order, read one at a time."""
         start = None if after is None else f"{after.lower()}.json"
+        shown_dir = str(directory)  # the file's path in messages, joined as text
         with _os_errors(directory):
             for entry, raw in files.read_dir(self.root, directory, ".json", start):
                 name = entry[:-5]
                 if not paths.is_valid(name_kind, name):
                     continue
-                path = directory / entry
+                path = f"{shown_dir}/{entry}"
                 record = files.parse_json(path, raw)
                 schema.check(path, record, shape)
                 _check_name(path, record, name)

@@ -21,19 +21,26 @@ class _Mismatch(Exception):
     pass
 
 
-def check(path: Path, record: Any, shape: Shape) -> None:
+def check(path: Path | str, record: Any, shape: Shape) -> None:
     try:
+        _check_object(record, shape, None)
+    except _Mismatch:
+        pass
+    else:
+        return
+    try:  # once more, naming the place: a list checks thousands of records that are fine
         _check_object(record, shape, "")
     except _Mismatch as problem:
         raise StateError(f"The state file '{path}' is damaged: {problem}. kvcli will not "
                          "overwrite it: repair or remove it by hand.") from None
 
 
-def _check_object(value: Any, shape: Shape, where: str) -> None:
+def _check_object(value: Any, shape: Shape, where: str | None) -> None:
+    """`where` is the place named in a mismatch; None: no names are built (a first pass)."""
     if not isinstance(value, dict):
         raise _Mismatch(f"{where or 'the record'} should be an object")
     for field, checker in shape.items():
-        path = f"{where}.{field}" if where else field
+        path = None if where is None else f"{where}.{field}" if where else field
         if field not in value:
             raise _Mismatch(f"'{path}' is missing")
         checker(value[field], path)
@@ -69,7 +76,7 @@ def list_of(checker: Callable[[Any, str], None], *, non_empty: bool = False):
         if non_empty and not value:
             raise _Mismatch(f"'{where}' should not be empty")
         for index, item in enumerate(value):
-            checker(item, f"{where}[{index}]")
+            checker(item, None if where is None else f"{where}[{index}]")
 
     return check_list
 
@@ -88,7 +95,7 @@ def _stamp(value: Any, where: str) -> None:
 
 def _version_id(value: Any, where: str) -> None:
     if not (isinstance(value, str) and len(value) == 32
-            and all(c in "0123456789abcdef" for c in value)):
+            and not value.strip("0123456789abcdef")):  # strip: every character is hex
         raise _Mismatch(f"'{where}' should be 32 lowercase hex characters")
 
 
