@@ -7,6 +7,7 @@ A stored object is one file: `{"name", "versions": [oldest..newest], "deleted"}`
 
 from __future__ import annotations
 
+from functools import cached_property
 from typing import Iterator, NamedTuple
 
 from kvcli.core import lifecycle, messages
@@ -44,7 +45,8 @@ class DataPlaneVault:
         self.record = record
         self.name = record["name"]
 
-    @property
+    # Cached: a list asks for them once per item; the record does not change meanwhile.
+    @cached_property
     def uri(self) -> str:
         return f"https://{self.name.lower()}.vault.azure.net"
 
@@ -62,7 +64,7 @@ class DataPlaneVault:
 
         return geography_of(self.record["location"])
 
-    @property
+    @cached_property
     def recovery_level(self) -> str:
         return lifecycle.recovery_level(self.retention_days, self.purge_protection)
 

@@ -4,6 +4,10 @@ A record that does not match its shape (a hand edit, a truncated write from anot
 valid JSON of the wrong form) is a StateError naming the file and what is wrong: never a
 KeyError further up, and never overwritten, because every write starts from a checked read.
 Fields not declared are allowed (a newer minor addition); declared ones must be right.
+
+A shape is checked first by one expression compiled from it (a list checks thousands of
+records, and a call per field would cost more than reading the file); only a record that
+fails it is walked field by field, to name what is wrong.
 """
 
 from __future__ import annotations
@@ -22,28 +26,65 @@ class _Mismatch(Exception):
 
 
 def check(path: Path | str, record: Any, shape: Shape) -> None:
-    try:
-        _check_object(record, shape, None)
-    except _Mismatch:
-        pass
-    else:
+    if _compiled(shape)(record):
         return
-    try:  # once more, naming the place: a list checks thousands of records that are fine
+    try:
         _check_object(record, shape, "")
     except _Mismatch as problem:
         raise StateError(f"The state file '{path}' is damaged: {problem}. kvcli will not "
                          "overwrite it: repair or remove it by hand.") from None
 
 
-def _check_object(value: Any, shape: Shape, where: str | None) -> None:
-    """`where` is the place named in a mismatch; None: no names are built (a first pass)."""
+def _check_object(value: Any, shape: Shape, where: str) -> None:
     if not isinstance(value, dict):
         raise _Mismatch(f"{where or 'the record'} should be an object")
     for field, checker in shape.items():
-        path = None if where is None else f"{where}.{field}" if where else field
+        path = f"{where}.{field}" if where else field
         if field not in value:
             raise _Mismatch(f"'{path}' is missing")
         checker(value[field], path)
+
+
+# --- the compiled first pass -----------------------------------------------------------
+# Each checker carries `test(x, depth)`: the source of an expression true exactly when the
+# value named `x` passes the checker (`depth` keeps nested loop variables apart).
+_COMPILED: dict[int, tuple[Shape, Callable[[Any], Any]]] = {}
+
+
+def _compiled(shape: Shape) -> Callable[[Any], Any]:
+    """The shape's first-pass test, compiled once per shape."""
+    entry = _COMPILED.get(id(shape))
+    if entry is None or entry[0] is not shape:
+        source = f"lambda record: {_object_test(shape, 'record', 0)}"
+        entry = _COMPILED[id(shape)] = (shape, eval(source, dict(_HELPERS)))
+    return entry[1]
+
+
+def _object_test(shape: Shape, x: str, depth: int) -> str:
+    fields = "".join(f" and {field!r} in {x} and {checker.test(f'{x}[{field!r}]', depth)}"
+                     for field, checker in shape.items())
+    return f"(isinstance({x}, dict){fields})"
+
+
+def _passes(checker: Callable[[Any, str], None]) -> Callable[[Any], bool]:
+    """A checker that needs statements (a parse) as a call in the compiled test."""
+    def passes(value: Any) -> bool:
+        try:
+            checker(value, "")
+        except _Mismatch:
+            return False
+        return True
+
+    return passes
+
+
+def _called(name: str, checker: Callable[[Any, str], None]) -> Callable[[Any, str], None]:
+    _HELPERS[name] = _passes(checker)
+    checker.test = lambda x, depth: f"{name}({x})"  # type: ignore[attr-defined]
+    return checker
+
+
+_HELPERS: dict[str, Any] = {}
 
 
 # --- checkers ---------------------------------------------------------------------------
@@ -54,6 +95,12 @@ def _typed(*types: type, label: str) -> Callable[[Any, str], None]:
         if not isinstance(value, types):
             raise _Mismatch(f"'{where}' should be {label}")
 
+    names = ", ".join(kind.__name__ for kind in types)  # builtins only
+    # isinstance(True, int) holds: a bool passes as a number only where declared.
+    no_bool = (" and {x} is not True and {x} is not False"
+               if bool not in types and any(issubclass(bool, kind) for kind in types) else "")
+    checker.test = lambda x, depth: (  # type: ignore[attr-defined]
+        f"(isinstance({x}, ({names},)){no_bool.format(x=x)})")
     return checker
 
 
@@ -62,11 +109,17 @@ def optional(checker: Callable[[Any, str], None]) -> Callable[[Any, str], None]:
         if value is not None:
             checker(value, where)
 
+    check_optional.test = lambda x, depth: (  # type: ignore[attr-defined]
+        f"({x} is None or {checker.test(x, depth)})")
     return check_optional
 
 
 def obj(shape: Shape) -> Callable[[Any, str], None]:
-    return lambda value, where: _check_object(value, shape, where)
+    def check_obj(value: Any, where: str) -> None:
+        _check_object(value, shape, where)
+
+    check_obj.test = lambda x, depth: _object_test(shape, x, depth)  # type: ignore
+    return check_obj
 
 
 def list_of(checker: Callable[[Any, str], None], *, non_empty: bool = False):
@@ -76,8 +129,15 @@ def list_of(checker: Callable[[Any, str], None], *, non_empty: bool = False):
         if non_empty and not value:
             raise _Mismatch(f"'{where}' should not be empty")
         for index, item in enumerate(value):
-            checker(item, None if where is None else f"{where}[{index}]")
+            checker(item, f"{where}[{index}]")
 
+    def test(x: str, depth: int) -> str:
+        item = f"_item{depth}"
+        filled = f" and {x}" if non_empty else ""
+        return (f"(isinstance({x}, list){filled} and "
+                f"all({checker.test(item, depth + 1)} for {item} in {x}))")
+
+    check_list.test = test  # type: ignore[attr-defined]
     return check_list
 
 
@@ -110,9 +170,16 @@ INTEGER = _typed(int, label="an integer")
 NUMBER = _typed(int, float, label="a number")
 DICT = _typed(dict, label="an object")
 LIST = _typed(list, label="a list")
-STAMP = _stamp
-TAGS = _tags
-ANY = lambda value, where: None  # noqa: E731 - a declared field whose form is free
+STAMP = _called("_is_stamp", _stamp)
+TAGS = _called("_is_tags", _tags)
+VERSION_ID = _called("_is_version_id", _version_id)
+
+
+def ANY(value: Any, where: str) -> None:  # noqa: N802 - a declared field whose form is free
+    pass
+
+
+ANY.test = lambda x, depth: "True"  # type: ignore[attr-defined]
 
 # --- record kinds -----------------------------------------------------------------------
 HOME = {
@@ -155,7 +222,7 @@ ROLE_ASSIGNMENTS = {"assignments": list_of(obj({
 AUDIT_HEAD = {"number": INTEGER, "hash": STRING}
 # What every version of every object kind has; a kind adds its own payload fields.
 VERSION = {
-    "version": _version_id,
+    "version": VERSION_ID,
     "enabled": BOOL,
     "created": STAMP,
     "updated": STAMP,
@@ -187,7 +254,14 @@ RECORD_PAYLOADS: dict[str, Shape] = {
 
 
 def object_shape(collection: str) -> Shape:
-    """An object of one kind: its name, its versions (oldest first) and its deleted state."""
-    version = {**VERSION, **VERSION_PAYLOADS.get(collection, {})}
-    return {"name": STRING, "versions": list_of(obj(version), non_empty=True),
-            "deleted": DELETED, **RECORD_PAYLOADS.get(collection, {})}
+    """An object of one kind: its name, its versions (oldest first) and its deleted state.
+    Made once per kind, so its compiled test is too."""
+    if collection not in _OBJECT_SHAPES:
+        version = {**VERSION, **VERSION_PAYLOADS.get(collection, {})}
+        _OBJECT_SHAPES[collection] = {"name": STRING,
+                                      "versions": list_of(obj(version), non_empty=True),
+                                      "deleted": DELETED, **RECORD_PAYLOADS.get(collection, {})}
+    return _OBJECT_SHAPES[collection]
+
+
+_OBJECT_SHAPES: dict[str, Shape] = {}
