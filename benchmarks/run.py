@@ -530,14 +530,16 @@ def render(report: Report, markdown: bool) -> str:
     if markdown:
         lines += [f"{head}kvcli performance ({m['date']})", "",
                   f"Machine: {m['cpu']} (`{m['machine']}`), {m['nproc']} CPUs, {m['memory']} "
-                  f"memory, load average at start {m['load']}; Python {m['python']}, Typer {m['typer']}, kvcli "
-                  f"{m['kvcli']}. Wall clock of whole processes, median of {m['rounds']} "
-                  f"round(s) after one warm-up, rounds of all cases interleaved. "
-                  f"Headline: the `kvcli` console script; `python -m kvcli` alongside.", ""]
+                  f"memory, load average at start {m['load']}; Python {m['python']}, "
+                  f"Typer {m['typer']}, kvcli {m['kvcli']}. Wall clock of whole processes, "
+                  f"median of {m['rounds']} round(s) after one warm-up, rounds of all cases "
+                  f"interleaved. Headline: the `kvcli` console script; `python -m kvcli` "
+                  f"alongside.", ""]
     else:
         lines += [f"kvcli benchmark — {m['date']} — {m['cpu']} ({m['machine']}), "
-                  f"{m['nproc']} CPUs, {m['memory']} memory, load {m['load']}", f"Python {m['python']} ({PY}), Typer {m['typer']}, "
-                  f"kvcli {m['kvcli']}; median of {m['rounds']} round(s) after one warm-up", ""]
+                  f"{m['nproc']} CPUs, {m['memory']} memory, load {m['load']}",
+                  f"Python {m['python']} ({PY}), Typer {m['typer']}, kvcli {m['kvcli']}; "
+                  f"median of {m['rounds']} round(s) after one warm-up", ""]
     # start-up
     lines.append(f"{head}Start-up" if markdown else "Start-up (whole process, wall clock; "
                  "kvcli rows: median = console script)")

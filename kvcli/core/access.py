@@ -115,8 +115,6 @@ DATA_ACTIONS: dict[tuple[str, str], tuple[str, str]] = {
     ("certificates", "DeleteContacts"): ("certificatecontacts/write", "managecontacts"),
 }
 
-_CO_GENERATOR = 0x20  # inspect.CO_GENERATOR, without importing inspect on every command
-
 # Access-policy permission names az accepts per list (the set-policy table, az-reference §7).
 POLICY_PERMISSIONS: dict[str, tuple[str, ...]] = {
     "certificates": ("all", "backup", "create", "delete", "deleteissuers", "get", "getissuers",
@@ -472,6 +470,9 @@ def _locked_if_writable(home: Home) -> Iterator[bool]:
             raise
     else:
         held.__exit__(None, None, None)
+
+
+_CO_GENERATOR = 0x20  # inspect.CO_GENERATOR, without importing inspect on every command
 
 
 def data_operation(kind, operation: str, *, vault_scoped: bool = False) -> Callable:
