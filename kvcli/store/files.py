@@ -267,7 +267,7 @@ def read_lines(root: Path, path: Path) -> Iterator[bytes]:
             yield line.rstrip(b"\n")
 
 
-def parse_json(path: Path, raw: bytes) -> dict:
+def parse_json(path: Path | str, raw: bytes) -> dict:
     """A state file's bytes as a JSON object; anything else is a StateError naming it."""
     try:
         document = json.loads(raw)

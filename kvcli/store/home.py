@@ -266,7 +266,7 @@ class Home:
         return key
 
 
-def _check_name(path: Path, record: dict, name: str) -> None:
+def _check_name(path: Path | str, record: dict, name: str) -> None:
     if record["name"].lower() != name.lower():
         raise StateError(f"The state file '{path}' is damaged: it holds '{record['name']}', "
                          f"not '{name}'. kvcli will not overwrite it: repair or remove it by "
