@@ -8,7 +8,7 @@ sub-command, as in az), validates them before the handler runs, and renders the 
 from __future__ import annotations
 
 import sys
-from typing import Annotated, Any, Callable, NamedTuple, Optional
+from typing import Annotated, Any, Callable, Iterator, NamedTuple, Optional
 
 from kvcli.cli import completers, console
 from kvcli.cli.declare import Declared, Option, Registry
@@ -135,19 +135,25 @@ def _check_subscription(value: str) -> None:
 
 
 def emit(result: Any, table: Callable | None = None) -> None:
-    """Render a handler's result with the invocation's --query and --output."""
-    from kvcli.output.formats import render
+    """Render a handler's result with the invocation's --query and --output; an iterator of
+    rows (a list read as it is rendered) is written as it comes."""
+    from kvcli.output.formats import render, render_rows
 
-    if current.query is not None:
-        from kvcli.output.query import apply_query
+    color = current.output in ("jsonc", "yamlc") and console.stdout_color()
+    if isinstance(result, Iterator):
+        pieces = render_rows(result, current.output, query=current.query,
+                             table_transformer=table, color=color)
+    else:
+        if current.query is not None:
+            from kvcli.output.query import apply_query
 
-        result = apply_query(current.query, result)
-    text = render(result, current.output, query_given=current.query is not None,
-                  table_transformer=table,
-                  color=current.output in ("jsonc", "yamlc") and console.stdout_color())
-    if text:
-        sys.stdout.write(text)
-        sys.stdout.flush()
+            result = apply_query(current.query, result)
+        pieces = [render(result, current.output, query_given=current.query is not None,
+                         table_transformer=table, color=color)]
+    for text in pieces:
+        if text:
+            sys.stdout.write(text)
+    sys.stdout.flush()
 
 
 def command(app: Registry, name: str, *, help: str, examples: tuple[str, ...] = (),

@@ -474,11 +474,15 @@ def locked_if_writable(home: Home, *, wait: bool = True) -> Iterator[bool]:
         held.__exit__(None, None, None)
 
 
+_CO_GENERATOR = 0x20  # inspect.CO_GENERATOR, without importing inspect on every command
+
+
 def data_operation(kind, operation: str, *, vault_scoped: bool = False) -> Callable:
     """Declare a core data-plane function as `operation` on `kind`: it then runs only when
     the caller may, on the object named by its `name` argument (or the whole vault).
     `vault_scoped`: the `name` is not an object of the kind (a certificate issuer), so the
-    vault is the scope."""
+    vault is the scope. A generator function (a list read as it is rendered) is checked
+    when first read and audited once it is read to the end, all under one lock."""
     action = data_action(kind.collection, kind.label, operation)
 
     def wrap(function: Callable) -> Callable:
@@ -486,8 +490,8 @@ def data_operation(kind, operation: str, *, vault_scoped: bool = False) -> Calla
         object_scoped = not vault_scoped and "name" in code.co_varnames[
             :code.co_argcount + code.co_kwonlyargcount]
 
-        @functools.wraps(function)
-        def run(home: Home, vault_name: str, *args, **kwargs):
+        @contextmanager
+        def guarded(home: Home, vault_name: str, args: tuple, kwargs: dict):
             from kvcli.core.objects import DataPlaneVault, vaults_read_once
             from kvcli.core.vaults import vault_id
 
@@ -501,6 +505,17 @@ def data_operation(kind, operation: str, *, vault_scoped: bool = False) -> Calla
                     resource += f"/{kind.collection}/{name}"
                     uri = vault.object_id(kind, name)
                 with guard(home, action, resource, vault=vault.record, request_uri=uri):
+                    yield
+
+        if code.co_flags & _CO_GENERATOR:
+            @functools.wraps(function)
+            def run(home: Home, vault_name: str, *args, **kwargs):
+                with guarded(home, vault_name, args, kwargs):
+                    yield from function(home, vault_name, *args, **kwargs)
+        else:
+            @functools.wraps(function)
+            def run(home: Home, vault_name: str, *args, **kwargs):
+                with guarded(home, vault_name, args, kwargs):
                     return function(home, vault_name, *args, **kwargs)
 
         run.kvcli_action = action  # type: ignore[attr-defined]

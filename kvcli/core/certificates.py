@@ -14,6 +14,8 @@ from __future__ import annotations
 import base64
 import copy
 from datetime import datetime, timedelta
+from itertools import islice
+from typing import Iterator
 
 from kvcli.core import access, messages
 from kvcli.core.clock import home_now
@@ -633,21 +635,17 @@ def show_certificate(home: Home, vault_name: str, name: str,
 
 @access.data_operation(CERTIFICATE, "List")
 def list_certificates(home: Home, vault_name: str, *, include_pending: bool = False,
-                      max_results: int | None = None, after: str | None = None) -> list[dict]:
-    """At most `max_results` certificates, in name order, after the one named `after`."""
+                      max_results: int | None = None,
+                      after: str | None = None) -> Iterator[dict]:
+    """At most `max_results` certificates, in name order, after the one named `after`;
+    made one at a time as they are read."""
     vault = DataPlaneVault(home, vault_name)
-    items = []
-    for stored in vault.listing(CERTIFICATE, after=after, limited=max_results is not None):
-        if len(items) == max_results:
-            break
-        if stored.get("deleted"):
-            continue
-        record = _renewed(vault, stored)
-        latest = record["versions"][-1]
-        if latest.get("cer") is None and not include_pending:
-            continue
-        items.append(list_item(vault, record, latest, versioned=False))
-    return items
+    renewed = (_renewed(vault, stored) for stored in vault.each(CERTIFICATE, after)
+               if not stored.get("deleted"))
+    listed = (record for record in renewed
+              if include_pending or record["versions"][-1].get("cer") is not None)
+    for record in islice(listed, max_results):
+        yield list_item(vault, record, record["versions"][-1], versioned=False)
 
 
 @access.data_operation(CERTIFICATE, "ListVersions")
@@ -697,15 +695,12 @@ def delete_certificate(home: Home, vault_name: str, name: str) -> dict:
 @access.data_operation(CERTIFICATE, "ListDeleted")
 def list_deleted_certificates(home: Home, vault_name: str, *, include_pending: bool = False,
                               max_results: int | None = None,
-                              after: str | None = None) -> list[dict]:
+                              after: str | None = None) -> Iterator[dict]:
     vault = DataPlaneVault(home, vault_name)
-    items = []
-    for record in vault.listing(CERTIFICATE, after=after, limited=max_results is not None):
-        if len(items) == max_results:
-            break
-        if record.get("deleted") and (include_pending or _completed(record)):
-            items.append(deleted_list_item(vault, record))
-    return items
+    listed = (record for record in vault.each(CERTIFICATE, after)
+              if record.get("deleted") and (include_pending or _completed(record)))
+    for record in islice(listed, max_results):
+        yield deleted_list_item(vault, record)
 
 
 @access.data_operation(CERTIFICATE, "GetDeleted")

@@ -14,6 +14,8 @@ import base64
 import calendar
 import re
 from datetime import datetime, timedelta
+from itertools import islice
+from typing import Iterator
 
 from kvcli.core import access, messages
 from kvcli.core.clock import home_now
@@ -464,21 +466,16 @@ def show_key(home: Home, vault_name: str, name: str, version: str | None = None)
 
 @access.data_operation(KEY, "List")
 def list_keys(home: Home, vault_name: str, *, include_managed: bool = False,
-              max_results: int | None = None, after: str | None = None) -> list[dict]:
-    """At most `max_results` keys, in name order, after the one named `after`."""
+              max_results: int | None = None, after: str | None = None) -> Iterator[dict]:
+    """At most `max_results` keys, in name order, after the one named `after`; made one at
+    a time as they are read."""
     vault = DataPlaneVault(home, vault_name)
-    items = []
-    for record in vault.listing(KEY, after=after, limited=max_results is not None):
-        if len(items) == max_results:
-            break
-        if record.get("deleted"):
-            continue
-        record = _apply_rotation_policy(vault, record)
-        latest = record["versions"][-1]
-        if latest.get("managed") and not include_managed:
-            continue
-        items.append(list_item(vault, record, latest, versioned=False))
-    return items
+    rotated = (_apply_rotation_policy(vault, record) for record in vault.each(KEY, after)
+               if not record.get("deleted"))
+    listed = (record for record in rotated
+              if include_managed or not record["versions"][-1].get("managed"))
+    for record in islice(listed, max_results):
+        yield list_item(vault, record, record["versions"][-1], versioned=False)
 
 
 @access.data_operation(KEY, "ListVersions")
@@ -529,16 +526,13 @@ def delete_key(home: Home, vault_name: str, name: str) -> dict:
 
 @access.data_operation(KEY, "ListDeleted")
 def list_deleted_keys(home: Home, vault_name: str, max_results: int | None = None,
-                      after: str | None = None) -> list[dict]:
+                      after: str | None = None) -> Iterator[dict]:
     vault = DataPlaneVault(home, vault_name)
-    items = []
-    for record in vault.listing(KEY, after=after, limited=max_results is not None):
-        if len(items) == max_results:
-            break
-        # A certificate's deleted key is listed with the certificate, not here.
-        if record.get("deleted") and not is_managed(record):
-            items.append(deleted_list_item(vault, record))
-    return items
+    # A certificate's deleted key is listed with the certificate, not here.
+    listed = (record for record in vault.each(KEY, after)
+              if record.get("deleted") and not is_managed(record))
+    for record in islice(listed, max_results):
+        yield deleted_list_item(vault, record)
 
 
 @access.data_operation(KEY, "GetDeleted")

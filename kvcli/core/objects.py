@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 from contextvars import ContextVar
-from typing import Iterable, Iterator, NamedTuple
+from functools import cached_property
+from typing import Iterator, NamedTuple
 
 from kvcli.core import lifecycle, messages
 from kvcli.core.clock import home_now
@@ -72,7 +73,8 @@ class DataPlaneVault:
         self.record = record
         self.name = record["name"]
 
-    @property
+    # Cached: a list asks for them once per item; the record does not change meanwhile.
+    @cached_property
     def uri(self) -> str:
         return f"https://{self.name.lower()}.vault.azure.net"
 
@@ -90,7 +92,7 @@ class DataPlaneVault:
 
         return geography_of(self.record["location"])
 
-    @property
+    @cached_property
     def recovery_level(self) -> str:
         return lifecycle.recovery_level(self.retention_days, self.purge_protection)
 
@@ -174,39 +176,19 @@ class DataPlaneVault:
         """Remove an object outright (a certificate whose only request was cancelled)."""
         self.home.remove(self._file(kind, name))
 
-    def all(self, kind: ObjectKind) -> list[dict]:
-        """Every reachable object of a kind, active and soft-deleted, in name order."""
+    def each(self, kind: ObjectKind, after: str | None = None) -> Iterator[dict]:
+        """Every reachable object of a kind, active and soft-deleted, in name order (after
+        the one named `after`), read one at a time in one pass over the directory: a list
+        holds one record at a time, and a caller that stops early reads only what it used.
+        One met past its purge date is purged on the way (the caller holds the lock)."""
         directory = paths.objects_dir(self.home.root, self.name, kind.collection)
         now = home_now(self.home)
-        records = []
         for name, record in self.home.read_all(directory, schema.object_shape(kind.collection),
-                                               "object"):
-            if lifecycle.state_of(record, now) is not State.GONE:
-                records.append(record)
-            else:
+                                               "object", after):
+            if lifecycle.state_of(record, now) is State.GONE:
                 self._purge_expired(kind, name)
-        return records
-
-    def each(self, kind: ObjectKind, after: str | None = None) -> Iterator[dict]:
-        """The reachable objects of a kind after the one named `after`, in the order of
-        `all`, read one at a time: a caller that stops early (one page of a list) reads
-        only what it returns."""
-        directory = paths.objects_dir(self.home.root, self.name, kind.collection)
-        start = f"{after.lower()}.json" if after is not None else None
-        for entry in self.home.entries(directory):
-            name = entry[:-len(".json")]
-            if (not entry.endswith(".json") or not paths.is_valid("object", name)
-                    or (start is not None and entry <= start)):
-                continue
-            record = self.read(kind, name)
-            if record is not None:
+            else:
                 yield record
-
-    def listing(self, kind: ObjectKind, *, after: str | None = None,
-                limited: bool = False) -> Iterable[dict]:
-        """What a list reads: a whole list in one pass over the directory (`all`); a list
-        that starts `after` a name or stops at a count one object at a time (`each`)."""
-        return self.each(kind, after) if after is not None or limited else self.all(kind)
 
     # --- sealed payloads -------------------------------------------------------------
     def seal(self, kind: ObjectKind, name: str, version: str, plaintext: bytes) -> dict:

@@ -6,6 +6,8 @@ Values are sealed at rest under the home's data key; listing never decrypts one.
 from __future__ import annotations
 
 from datetime import datetime
+from itertools import islice
+from typing import Iterator
 
 from kvcli.core import access, messages
 from kvcli.core.clock import home_now
@@ -140,20 +142,14 @@ def secret_value(home: Home, vault_name: str, name: str,
 
 @access.data_operation(SECRET, "List")
 def list_secrets(home: Home, vault_name: str, *, include_managed: bool = False,
-                 max_results: int | None = None, after: str | None = None) -> list[dict]:
-    """At most `max_results` secrets, in name order, after the one named `after`."""
+                 max_results: int | None = None, after: str | None = None) -> Iterator[dict]:
+    """At most `max_results` secrets, in name order, after the one named `after`; made one
+    at a time as they are read."""
     vault = DataPlaneVault(home, vault_name)
-    items = []
-    for record in vault.listing(SECRET, after=after, limited=max_results is not None):
-        if len(items) == max_results:
-            break
-        if record.get("deleted"):
-            continue
-        latest = record["versions"][-1]
-        if latest.get("managed") and not include_managed:
-            continue
-        items.append(list_item(vault, record, latest, versioned=False))
-    return items
+    listed = (record for record in vault.each(SECRET, after) if not record.get("deleted")
+              and (include_managed or not record["versions"][-1].get("managed")))
+    for record in islice(listed, max_results):
+        yield list_item(vault, record, record["versions"][-1], versioned=False)
 
 
 @access.data_operation(SECRET, "ListVersions")
@@ -197,16 +193,13 @@ def delete_secret(home: Home, vault_name: str, name: str) -> dict:
 
 @access.data_operation(SECRET, "ListDeleted")
 def list_deleted_secrets(home: Home, vault_name: str, max_results: int | None = None,
-                         after: str | None = None) -> list[dict]:
+                         after: str | None = None) -> Iterator[dict]:
     vault = DataPlaneVault(home, vault_name)
-    items = []
-    for record in vault.listing(SECRET, after=after, limited=max_results is not None):
-        if len(items) == max_results:
-            break
-        # A certificate's deleted secret is listed with the certificate, not here.
-        if record.get("deleted") and not is_managed(record):
-            items.append(deleted_list_item(vault, record))
-    return items
+    # A certificate's deleted secret is listed with the certificate, not here.
+    listed = (record for record in vault.each(SECRET, after)
+              if record.get("deleted") and not is_managed(record))
+    for record in islice(listed, max_results):
+        yield deleted_list_item(vault, record)
 
 
 @access.data_operation(SECRET, "GetDeleted")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timezone
 
 from kvcli.errors import KvError
@@ -34,6 +35,11 @@ def parse_instant(text: str) -> datetime:
     return parsed.astimezone(timezone.utc)
 
 
+# What `to_stamp` writes: UTC, with or without microseconds.
+_UTC_STAMP = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}"
+                        r"(\.[0-9]{6})?\+00:00")
+
+
 def to_stamp(moment: datetime) -> str:
     """Store times with microseconds so ordering is exact."""
     return moment.astimezone(timezone.utc).isoformat()
@@ -47,6 +53,8 @@ def data_plane(stamp: str | None) -> str | None:
     """Key Vault sends epoch seconds; az prints them as `2023-11-14T22:13:21+00:00`."""
     if stamp is None:
         return None
+    if _UTC_STAMP.fullmatch(stamp):  # as `to_stamp` writes them: cut, not parsed (lists)
+        return stamp[:19] + "+00:00"
     return from_stamp(stamp).replace(microsecond=0).isoformat()
 
 

@@ -46,3 +46,17 @@ def apply_query(compiled: Any, result: Any) -> Any:
         message = getattr(ex, "message", str(ex))
         raise KvError(f"Invalid jmespath query supplied for `--query`: {message}",
                       recommendations=(QUERY_REFERENCE,)) from ex
+
+
+def is_row_wise(compiled: Any) -> bool:
+    """Whether the query maps each item of a list on its own (`[].name`, `[*].{n: name}`,
+    `[?attributes.enabled].id`). Then the query of `[item]`, joined over the items, is the
+    query of the whole list, so a list can be rendered as it is read. Anything else (a pipe,
+    a function such as sort or length, an index or a slice) needs the whole list."""
+    node = compiled.parsed
+    if node["type"] not in ("projection", "filter_projection"):
+        return False
+    source = node["children"][0]
+    if node["type"] == "projection" and source["type"] == "flatten":
+        source = source["children"][0]
+    return source["type"] == "identity"

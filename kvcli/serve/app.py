@@ -16,7 +16,7 @@ from __future__ import annotations
 import functools
 import sys
 import time
-from typing import Callable
+from typing import Callable, Iterable
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
@@ -78,9 +78,9 @@ class Call:
         the size, after the cursor."""
         return wire.paging(dict(self.query), limit)
 
-    def page(self, items: list[dict], size: int, shape: Callable = wire.wire,
+    def page(self, items: Iterable[dict], size: int, shape: Callable = wire.wire,
              cursor: Callable = wire.by_name) -> dict:
-        return wire.page(items, self._url, dict(self.query), size, shape, cursor)
+        return wire.page(list(items), self._url, dict(self.query), size, shape, cursor)
 
     def whole_list_page(self, items: list[dict], limit: int,
                         shape: Callable = wire.wire) -> dict:

@@ -80,7 +80,7 @@ def _not_a_plain_dir(path: Path) -> StateError:
                       "does not follow links out of the home. Replace it with a directory.")
 
 
-def _not_a_plain_file(path: Path) -> StateError:
+def _not_a_plain_file(path: object) -> StateError:
     return StateError(f"The state file '{path}' is a symlink or not a regular file; kvcli does "
                       "not follow links out of the home. Replace it with the file itself.")
 
@@ -99,27 +99,37 @@ def _in_dir(root: Path, path: Path, *, create: bool) -> Iterator[int | None]:
 def read_state(root: Path, path: Path, limit: int | None = None) -> bytes | None:
     """The bytes of a state file inside the home, or None when it does not exist."""
     try:
-        fd = _open_state(root, path, os.O_RDONLY)
-        return None if fd is None else _read_bounded(fd, path, limit or STATE_FILE_LIMIT)
+        opened = _open_state(root, path, os.O_RDONLY)
+        return None if opened is None else _read_bounded(*opened, path,
+                                                         limit or STATE_FILE_LIMIT)
     except StateError:
         raise
     except OSError as exc:
         raise StateError(f"Cannot read state file '{path}': {exc.strerror}.") from None
 
 
-def _read_bounded(fd: int, path: object, limit: int) -> bytes:
-    """Read at most `limit` bytes from fd (closing it); more is an error, not a hang. The
-    first read asks for the file's size (plus one, to see growth), not for `limit`: a
-    read of `limit` bytes allocates that much, which costs more than a small file's read."""
-    with os.fdopen(fd, "rb") as handle:
-        size = min(os.fstat(fd).st_size, limit)
-        data = handle.read(size + 1)
-        if len(data) > size:  # grown (or not a regular file): read on, up to the bound
-            data += handle.read(limit + 1 - len(data))
-    if len(data) > limit:
-        raise KvError(f"The file '{path}' is larger than {limit} bytes, the most kvcli reads "
-                      "from it.")
-    return data
+def _read_bounded(fd: int, size: int, path: object, limit: int) -> bytes:
+    """Read at most `limit` bytes from fd (closing it); more is an error, not a hang.
+
+    Sized by the file's size when opened: asking for `limit` bytes at once would allocate
+    that much per file.
+    """
+    try:
+        chunks = []
+        total = 0
+        wanted = min(size, limit) + 1
+        while chunk := os.read(fd, wanted):
+            chunks.append(chunk)
+            total += len(chunk)
+            if total > limit:
+                raise KvError(f"The file '{path}' is larger than {limit} bytes, the most kvcli "
+                              "reads from it.")
+            if len(chunk) < wanted:
+                break  # a regular file's short read is its end: no second call to learn it
+            wanted = limit + 1 - total
+    finally:
+        os.close(fd)
+    return chunks[0] if len(chunks) == 1 else b"".join(chunks)
 
 
 def read_json(root: Path, path: Path) -> dict | None:
@@ -171,53 +181,60 @@ def remove(root: Path, path: Path) -> None:
         os.fsync(dir_fd)
 
 
-def read_dir(root: Path, directory: Path, suffix: str) -> Iterator[tuple[str, bytes]]:
-    """(name, bytes) of every `*suffix` file in a state directory, in name order, through one
-    directory descriptor: listing N objects costs N opens, not N walks from the root."""
+def read_dir(root: Path, directory: Path, suffix: str,
+             after: str | None = None) -> Iterator[tuple[str, bytes]]:
+    """(name, bytes) of every `*suffix` file in a state directory, in name order (only the
+    names above `after`, when given), read one at a time through one directory descriptor:
+    listing N objects costs one scan and N opens, and holds N names, never N documents."""
     parts = _relative(root, directory)
     dir_fd = _open_dir(root, parts, create=False)
     if dir_fd is None:
         return
     try:
-        names = sorted(n for n in os.listdir(dir_fd) if n.endswith(suffix)
-                       and not n.startswith("."))
+        with os.scandir(dir_fd) as scan:
+            names = sorted(entry.name for entry in scan if entry.name.endswith(suffix)
+                           and not entry.name.startswith(".")
+                           and (after is None or entry.name > after))
+        shown_dir = str(directory)  # paths for messages, joined as text: no Path per file
         for name in names:
+            shown = f"{shown_dir}/{name}"
             try:
-                fd = _open_regular(dir_fd, directory / name, os.O_RDONLY)
+                opened = _open_regular(dir_fd, name, os.O_RDONLY, shown)
             except OSError as exc:
-                raise StateError(f"Cannot read state file '{directory / name}': "
-                                 f"{exc.strerror}.") from None
-            if fd is None:
-                continue  # removed since the listing
-            yield name, _read_bounded(fd, directory / name, STATE_FILE_LIMIT)
+                raise StateError(f"Cannot read state file '{shown}': {exc.strerror}.") from None
+            if opened is None:
+                continue  # removed since the scan
+            yield name, _read_bounded(*opened, shown, STATE_FILE_LIMIT)
     finally:
         os.close(dir_fd)
 
 
-def _open_state(root: Path, path: Path, flags: int) -> int | None:
-    """A descriptor of a state file opened without following links; None when missing
-    (and not created)."""
+def _open_state(root: Path, path: Path, flags: int) -> tuple[int, int] | None:
+    """(descriptor, size) of a state file opened without following links; None when
+    missing (and not created)."""
     with _in_dir(root, path, create=bool(flags & os.O_CREAT)) as dir_fd:
         if dir_fd is None:
             return None
-        return _open_regular(dir_fd, path, flags)
+        return _open_regular(dir_fd, path.name, flags, path)
 
 
-def _open_regular(dir_fd: int, path: Path, flags: int) -> int | None:
-    """Open `path.name` in `dir_fd` if it is a regular file; None when missing. O_NONBLOCK:
-    a FIFO planted in the home must not block the open forever."""
+def _open_regular(dir_fd: int, name: str, flags: int, path: object) -> tuple[int, int] | None:
+    """(descriptor, size) of `name` in `dir_fd` if it is a regular file (`path` names it in
+    messages); None when missing. O_NONBLOCK: a FIFO planted in the home must not block the
+    open forever."""
     try:
-        fd = os.open(path.name, flags | _NOFOLLOW | os.O_NONBLOCK, FILE_MODE, dir_fd=dir_fd)
+        fd = os.open(name, flags | _NOFOLLOW | os.O_NONBLOCK, FILE_MODE, dir_fd=dir_fd)
     except FileNotFoundError:
         return None
     except OSError as exc:
         if exc.errno in (errno.ELOOP, errno.ENXIO):
             raise _not_a_plain_file(path) from None
         raise
-    if not stat.S_ISREG(os.fstat(fd).st_mode):
+    info = os.fstat(fd)
+    if not stat.S_ISREG(info.st_mode):
         os.close(fd)
         raise _not_a_plain_file(path)
-    return fd
+    return fd, info.st_size
 
 
 def append_chained(root: Path, log: Path, head: Path, tail_size: int,
@@ -232,19 +249,18 @@ def append_chained(root: Path, log: Path, head: Path, tail_size: int,
     one line): only an OS crash can lose a write that was not fsync'd.
     """
     with _in_dir(root, log, create=True) as dir_fd:
-        fd = _open_regular(dir_fd, log, os.O_RDWR | os.O_APPEND | os.O_CREAT)
+        fd, size = _open_regular(dir_fd, log.name, os.O_RDWR | os.O_APPEND | os.O_CREAT, log)
         try:
-            size = os.fstat(fd).st_size
             line, record = make(os.pread(fd, min(size, tail_size), max(0, size - tail_size)))
             os.write(fd, line)
             if durable:
                 os.fsync(fd)
         finally:
             os.close(fd)
-        fd = _open_regular(dir_fd, head, os.O_WRONLY | os.O_CREAT)
+        fd, size = _open_regular(dir_fd, head.name, os.O_WRONLY | os.O_CREAT, head)
         try:
             os.pwrite(fd, record, 0)
-            if os.fstat(fd).st_size > len(record):  # longer (written by hand): cut the rest
+            if size > len(record):  # longer (written by hand): cut the rest
                 os.ftruncate(fd, len(record))
         finally:
             os.close(fd)
@@ -253,15 +269,15 @@ def append_chained(root: Path, log: Path, head: Path, tail_size: int,
 def read_lines(root: Path, path: Path) -> Iterator[bytes]:
     """The lines of a state file without their line ends, streamed (a log may outgrow any
     bound on a whole-file read); none when it does not exist."""
-    fd = _open_state(root, path, os.O_RDONLY)
-    if fd is None:
+    opened = _open_state(root, path, os.O_RDONLY)
+    if opened is None:
         return
-    with os.fdopen(fd, "rb") as handle:
+    with os.fdopen(opened[0], "rb") as handle:
         for line in handle:
             yield line.rstrip(b"\n")
 
 
-def parse_json(path: Path, raw: bytes) -> dict:
+def parse_json(path: Path | str, raw: bytes) -> dict:
     """A state file's bytes as a JSON object; anything else is a StateError naming it."""
     try:
         document = json.loads(raw)

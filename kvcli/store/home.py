@@ -166,19 +166,23 @@ class Home:
                 _check_name(path, record, name)
         return record
 
-    def read_all(self, directory: Path, shape: schema.Shape,
-                 name_kind: str) -> Iterator[tuple[str, dict]]:
+    def read_all(self, directory: Path, shape: schema.Shape, name_kind: str,
+                 after: str | None = None) -> Iterator[tuple[str, dict]]:
         """(name, record) of every `<name>.json` in a directory whose name passes the gate
-        for `name_kind`, each checked like `read`, in name order."""
-        for entry, raw in files.read_dir(self.root, directory, ".json"):
-            name = entry[:-5]
-            if not paths.is_valid(name_kind, name):
-                continue
-            path = directory / entry
-            record = files.parse_json(path, raw)
-            schema.check(path, record, shape)
-            _check_name(path, record, name)
-            yield name, record
+        for `name_kind` (and sorts after the name `after`), each checked like `read`, in
+        name order, read one at a time."""
+        start = None if after is None else f"{after.lower()}.json"
+        shown_dir = str(directory)  # the file's path in messages, joined as text
+        with _os_errors(directory):
+            for entry, raw in files.read_dir(self.root, directory, ".json", start):
+                name = entry[:-5]
+                if not paths.is_valid(name_kind, name):
+                    continue
+                path = f"{shown_dir}/{entry}"
+                record = files.parse_json(path, raw)
+                schema.check(path, record, shape)
+                _check_name(path, record, name)
+                yield name, record
 
     @contextmanager
     def _changing(self, path: Path) -> Iterator[None]:
@@ -264,7 +268,7 @@ class Home:
         return key
 
 
-def _check_name(path: Path, record: dict, name: str) -> None:
+def _check_name(path: Path | str, record: dict, name: str) -> None:
     if record["name"].lower() != name.lower():
         raise StateError(f"The state file '{path}' is damaged: it holds '{record['name']}', "
                          f"not '{name}'. kvcli will not overwrite it: repair or remove it by "

@@ -4,6 +4,10 @@ A record that does not match its shape (a hand edit, a truncated write from anot
 valid JSON of the wrong form) is a StateError naming the file and what is wrong: never a
 KeyError further up, and never overwritten, because every write starts from a checked read.
 Fields not declared are allowed (a newer minor addition); declared ones must be right.
+
+A shape is checked first by one expression compiled from it (a list checks thousands of
+records, and a call per field would cost more than reading the file); only a record that
+fails it is walked field by field, to name what is wrong.
 """
 
 from __future__ import annotations
@@ -21,7 +25,9 @@ class _Mismatch(Exception):
     pass
 
 
-def check(path: Path, record: Any, shape: Shape) -> None:
+def check(path: Path | str, record: Any, shape: Shape) -> None:
+    if _compiled(shape)(record):
+        return
     try:
         _check_object(record, shape, "")
     except _Mismatch as problem:
@@ -39,6 +45,48 @@ def _check_object(value: Any, shape: Shape, where: str) -> None:
         checker(value[field], path)
 
 
+# --- the compiled first pass -----------------------------------------------------------
+# Each checker carries `test(x, depth)`: the source of an expression true exactly when the
+# value named `x` passes the checker (`depth` keeps nested loop variables apart).
+_COMPILED: dict[int, tuple[Shape, Callable[[Any], Any]]] = {}
+
+
+def _compiled(shape: Shape) -> Callable[[Any], Any]:
+    """The shape's first-pass test, compiled once per shape."""
+    entry = _COMPILED.get(id(shape))
+    if entry is None or entry[0] is not shape:
+        source = f"lambda record: {_object_test(shape, 'record', 0)}"
+        entry = _COMPILED[id(shape)] = (shape, eval(source, dict(_HELPERS)))
+    return entry[1]
+
+
+def _object_test(shape: Shape, x: str, depth: int) -> str:
+    fields = "".join(f" and {field!r} in {x} and {checker.test(f'{x}[{field!r}]', depth)}"
+                     for field, checker in shape.items())
+    return f"(isinstance({x}, dict){fields})"
+
+
+def _passes(checker: Callable[[Any, str], None]) -> Callable[[Any], bool]:
+    """A checker that needs statements (a parse) as a call in the compiled test."""
+    def passes(value: Any) -> bool:
+        try:
+            checker(value, "")
+        except _Mismatch:
+            return False
+        return True
+
+    return passes
+
+
+def _called(name: str, checker: Callable[[Any, str], None]) -> Callable[[Any, str], None]:
+    _HELPERS[name] = _passes(checker)
+    checker.test = lambda x, depth: f"{name}({x})"  # type: ignore[attr-defined]
+    return checker
+
+
+_HELPERS: dict[str, Any] = {}
+
+
 # --- checkers ---------------------------------------------------------------------------
 def _typed(*types: type, label: str) -> Callable[[Any, str], None]:
     def checker(value: Any, where: str) -> None:
@@ -47,6 +95,12 @@ def _typed(*types: type, label: str) -> Callable[[Any, str], None]:
         if not isinstance(value, types):
             raise _Mismatch(f"'{where}' should be {label}")
 
+    names = ", ".join(kind.__name__ for kind in types)  # builtins only
+    # isinstance(True, int) holds: a bool passes as a number only where declared.
+    no_bool = (" and {x} is not True and {x} is not False"
+               if bool not in types and any(issubclass(bool, kind) for kind in types) else "")
+    checker.test = lambda x, depth: (  # type: ignore[attr-defined]
+        f"(isinstance({x}, ({names},)){no_bool.format(x=x)})")
     return checker
 
 
@@ -55,11 +109,17 @@ def optional(checker: Callable[[Any, str], None]) -> Callable[[Any, str], None]:
         if value is not None:
             checker(value, where)
 
+    check_optional.test = lambda x, depth: (  # type: ignore[attr-defined]
+        f"({x} is None or {checker.test(x, depth)})")
     return check_optional
 
 
 def obj(shape: Shape) -> Callable[[Any, str], None]:
-    return lambda value, where: _check_object(value, shape, where)
+    def check_obj(value: Any, where: str) -> None:
+        _check_object(value, shape, where)
+
+    check_obj.test = lambda x, depth: _object_test(shape, x, depth)  # type: ignore
+    return check_obj
 
 
 def list_of(checker: Callable[[Any, str], None], *, non_empty: bool = False):
@@ -71,6 +131,13 @@ def list_of(checker: Callable[[Any, str], None], *, non_empty: bool = False):
         for index, item in enumerate(value):
             checker(item, f"{where}[{index}]")
 
+    def test(x: str, depth: int) -> str:
+        item = f"_item{depth}"
+        filled = f" and {x}" if non_empty else ""
+        return (f"(isinstance({x}, list){filled} and "
+                f"all({checker.test(item, depth + 1)} for {item} in {x}))")
+
+    check_list.test = test  # type: ignore[attr-defined]
     return check_list
 
 
@@ -88,7 +155,7 @@ def _stamp(value: Any, where: str) -> None:
 
 def _version_id(value: Any, where: str) -> None:
     if not (isinstance(value, str) and len(value) == 32
-            and all(c in "0123456789abcdef" for c in value)):
+            and not value.strip("0123456789abcdef")):  # strip: every character is hex
         raise _Mismatch(f"'{where}' should be 32 lowercase hex characters")
 
 
@@ -103,9 +170,16 @@ INTEGER = _typed(int, label="an integer")
 NUMBER = _typed(int, float, label="a number")
 DICT = _typed(dict, label="an object")
 LIST = _typed(list, label="a list")
-STAMP = _stamp
-TAGS = _tags
-ANY = lambda value, where: None  # noqa: E731 - a declared field whose form is free
+STAMP = _called("_is_stamp", _stamp)
+TAGS = _called("_is_tags", _tags)
+VERSION_ID = _called("_is_version_id", _version_id)
+
+
+def ANY(value: Any, where: str) -> None:  # noqa: N802 - a declared field whose form is free
+    pass
+
+
+ANY.test = lambda x, depth: "True"  # type: ignore[attr-defined]
 
 # --- record kinds -----------------------------------------------------------------------
 HOME = {
@@ -148,7 +222,7 @@ ROLE_ASSIGNMENTS = {"assignments": list_of(obj({
 AUDIT_HEAD = {"number": INTEGER, "hash": STRING}
 # What every version of every object kind has; a kind adds its own payload fields.
 VERSION = {
-    "version": _version_id,
+    "version": VERSION_ID,
     "enabled": BOOL,
     "created": STAMP,
     "updated": STAMP,
@@ -180,7 +254,14 @@ RECORD_PAYLOADS: dict[str, Shape] = {
 
 
 def object_shape(collection: str) -> Shape:
-    """An object of one kind: its name, its versions (oldest first) and its deleted state."""
-    version = {**VERSION, **VERSION_PAYLOADS.get(collection, {})}
-    return {"name": STRING, "versions": list_of(obj(version), non_empty=True),
-            "deleted": DELETED, **RECORD_PAYLOADS.get(collection, {})}
+    """An object of one kind: its name, its versions (oldest first) and its deleted state.
+    Made once per kind, so its compiled test is too."""
+    if collection not in _OBJECT_SHAPES:
+        version = {**VERSION, **VERSION_PAYLOADS.get(collection, {})}
+        _OBJECT_SHAPES[collection] = {"name": STRING,
+                                      "versions": list_of(obj(version), non_empty=True),
+                                      "deleted": DELETED, **RECORD_PAYLOADS.get(collection, {})}
+    return _OBJECT_SHAPES[collection]
+
+
+_OBJECT_SHAPES: dict[str, Shape] = {}
