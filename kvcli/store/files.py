@@ -10,12 +10,13 @@ and a kill -9 at any instant leaves the last committed one.
 from __future__ import annotations
 
 import errno
+import functools
 import json
 import os
 import stat
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 from kvcli.errors import KvError, StateError, file_error
 
@@ -149,8 +150,13 @@ def write_state(root: Path, path: Path, data: bytes) -> None:
             os.close(tmp_fd)
 
 
+def encode_json(document: dict) -> bytes:
+    """A state document as stored: compact, keys sorted."""
+    return json.dumps(document, separators=(",", ":"), sort_keys=True).encode()
+
+
 def write_json(root: Path, path: Path, document: dict) -> None:
-    write_state(root, path, json.dumps(document, separators=(",", ":"), sort_keys=True).encode())
+    write_state(root, path, encode_json(document))
 
 
 def remove(root: Path, path: Path) -> None:
@@ -407,3 +413,208 @@ def write_user_file(path: Path, data: bytes) -> None:
         if isinstance(error, OSError):
             raise file_error(error, path) from None
         raise
+
+
+# --- batched writes: many files, one sync ---------------------------------------------
+# A batch publishes itself once it holds this many files or bytes: memory stays bounded and
+# a long run is published as it goes.
+BATCH_FILES = 1000
+BATCH_BYTES = 32 * 1024 * 1024
+
+
+class Batch:
+    """Many writes (state files, appends to a state log, the user's own files) published
+    together, each still whole or absent after a kill -9 at any instant.
+
+    Writes are held in memory, then published: each file is written in full to a temp file,
+    one sync of each filesystem makes every temp file durable, each is renamed into place
+    and each append made, in the order they were asked for (a path written twice lands
+    once, at its last write's place), then each directory and log is synced once. That is
+    one sync per batch where single writes pay two per file. The caller holds the home's
+    lock from the first write to the publish.
+    """
+
+    def __init__(self) -> None:
+        # (operation, path) -> (root or None for a user file, bytes); insertion order is
+        # publication order. Appends are keyed by their sequence number.
+        self._ops: dict[tuple, tuple[Path | None, bytes]] = {}
+        self._appended: dict[Path, bytearray] = {}
+        self._files = 0
+        self._bytes = 0
+
+    def write_state(self, root: Path, path: Path, data: bytes) -> None:
+        self._stage(("write", path), root, data)
+
+    def write_user_file(self, path: Path, data: bytes) -> None:
+        """`write_user_file`'s semantics, published with the batch."""
+        if path.is_dir():
+            raise file_error(IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR)), path)
+        self._stage(("write", path), None, data)
+
+    def append_state(self, root: Path, path: Path, data: bytes) -> None:
+        self._ops[("append", len(self._ops), path)] = (root, data)
+        self._appended.setdefault(path, bytearray()).extend(data)
+        self._grew(len(data), files=0)
+
+    def written(self, path: Path) -> bytes | None:
+        """The bytes a state file will hold once published, if the batch writes it."""
+        staged = self._ops.get(("write", path))
+        return staged[1] if staged is not None and staged[0] is not None else None
+
+    def appended(self, path: Path, size: int) -> bytes:
+        """The last `size` bytes of what the batch will append to a state log."""
+        return bytes(self._appended.get(path, b"")[-size:])
+
+    def __bool__(self) -> bool:
+        return bool(self._ops)
+
+    def _stage(self, key: tuple, root: Path | None, data: bytes) -> None:
+        previous = self._ops.pop(key, None)
+        self._ops[key] = (root, data)
+        self._grew(len(data) - (len(previous[1]) if previous else 0),
+                   files=0 if previous else 1)
+
+    def _grew(self, size: int, files: int) -> None:
+        self._bytes += size
+        self._files += files
+        if self._files >= BATCH_FILES or self._bytes >= BATCH_BYTES:
+            self.publish()
+
+    def publish(self) -> None:
+        """Make every held write durable and visible (see the class); a failure leaves each
+        file old or new and no temp file behind."""
+        ops, self._ops, self._appended, self._files, self._bytes = self._ops, {}, {}, 0, 0
+        if not ops:
+            return
+        sync_each = _syncfs() is None
+        dirs = _DirCache()
+        temps: dict[str, int] = {}  # written and not yet renamed: removed on failure
+        try:
+            placed = []
+            for key, (root, data) in ops.items():
+                path = key[-1]
+                with _user_errors(root, path):
+                    if key[0] == "write":
+                        temp_dir, target_dir = dirs.for_file(root, path)
+                        temp = _write_temp(temp_dir, path.name, data, private=root is not None,
+                                           sync=sync_each)
+                        temps[temp] = temp_dir
+                        placed.append((temp_dir, temp, target_dir, path, root))
+                    else:
+                        placed.append((None, data, dirs.log(root, path), path, root))
+            if not sync_each:
+                dirs.sync_filesystems()
+            for temp_dir, temp, target, path, root in placed:
+                with _user_errors(root, path):
+                    if temp_dir is None:
+                        os.write(target, temp)
+                    else:
+                        os.replace(temp, path.name, src_dir_fd=temp_dir, dst_dir_fd=target)
+                        del temps[temp]
+            dirs.sync_targets()
+        finally:
+            for temp, temp_dir in temps.items():
+                _unlink_quietly(temp, temp_dir)
+            dirs.close()
+
+
+@contextmanager
+def _user_errors(root: Path | None, path: Path) -> Iterator[None]:
+    """A user's file that cannot be written fails in az's words; a state file's OS error is
+    left for the home to name."""
+    try:
+        yield
+    except OSError as error:
+        if root is None:
+            raise file_error(error, path) from None
+        raise
+
+
+def _write_temp(dir_fd: int, name: str, data: bytes, *, private: bool, sync: bool) -> str:
+    """A new temp file in dir_fd holding `data` (hidden for a user's directory)."""
+    temp = f"{name}.{os.getpid()}.{os.urandom(4).hex()}.tmp"
+    temp = temp if private else f".{temp}"
+    fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW, FILE_MODE,
+                 dir_fd=dir_fd)
+    try:
+        os.fchmod(fd, FILE_MODE)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            if sync:
+                os.fsync(handle.fileno())
+    except BaseException:
+        _unlink_quietly(temp, dir_fd)
+        raise
+    return temp
+
+
+class _DirCache:
+    """The directory and log descriptors one publish uses, each opened once."""
+
+    def __init__(self) -> None:
+        self._dirs: dict[tuple, int] = {}
+        self._targets: dict[int, None] = {}
+        self._logs: dict[Path, int] = {}
+
+    def _open(self, key: tuple, opener) -> int:
+        if key not in self._dirs:
+            self._dirs[key] = opener()
+        return self._dirs[key]
+
+    def for_file(self, root: Path | None, path: Path) -> tuple[int, int]:
+        """(where its temp file goes, where it lands): HOME/.tmp for a state file, beside
+        it for a user's file."""
+        if root is None:
+            parent = os.path.dirname(path) or "."
+            target = self._open(("user", parent), lambda: os.open(
+                parent, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC))
+            temp_dir = target
+        else:  # walked and checked as write_state does, once per directory
+            target = self._open(("state", root, path.parent), lambda: _open_dir(
+                root, _relative(root, path)[:-1], create=True))
+            temp_dir = self._open(("state", root, (TMP_DIR,)),
+                                  lambda: _open_dir(root, (TMP_DIR,), create=True))
+        self._targets[target] = None
+        return temp_dir, target
+
+    def log(self, root: Path, path: Path) -> int:
+        if path not in self._logs:
+            self._logs[path] = _open_state(root, path, os.O_WRONLY | os.O_APPEND | os.O_CREAT)
+        return self._logs[path]
+
+    def sync_filesystems(self) -> None:
+        """One syncfs per filesystem the temp files were written on."""
+        syncfs = _syncfs()
+        devices = set()
+        for fd in self._dirs.values():
+            device = os.fstat(fd).st_dev
+            if device not in devices:
+                devices.add(device)
+                syncfs(fd)
+
+    def sync_targets(self) -> None:
+        for fd in [*self._logs.values(), *self._targets]:
+            os.fsync(fd)
+
+    def close(self) -> None:
+        for fd in [*self._dirs.values(), *self._logs.values()]:
+            os.close(fd)
+
+
+@functools.lru_cache(maxsize=None)
+def _syncfs() -> Callable[[int], None] | None:
+    """syncfs(2) as a function raising OSError, or None where the C library has none (it is
+    Linux's): a batch then syncs each temp file instead."""
+    try:
+        import ctypes
+
+        call = ctypes.CDLL(None, use_errno=True).syncfs
+    except (ImportError, AttributeError, OSError):
+        return None
+
+    def syncfs(fd: int) -> None:
+        if call(fd) != 0:
+            code = ctypes.get_errno()
+            raise OSError(code, os.strerror(code))
+    return syncfs

@@ -11,7 +11,7 @@ import errno
 import os
 import stat
 import uuid
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Iterator
 
@@ -40,6 +40,7 @@ class Home:
         self.meta = meta
         self._lock_depth = 0
         self._keys: dict[str, bytes] = {}
+        self._batch: files.Batch | None = None
 
     # --- opening ----------------------------------------------------------------------
     @classmethod
@@ -148,6 +149,37 @@ class Home:
             self._lock_depth = 0
             held.__exit__(None, None, None)
 
+    @contextmanager
+    def batch(self) -> Iterator["Home"]:
+        """Hold the lock for a run of many changes and publish them together
+        (`files.Batch`): the run pays the lock and the syncs once per batch, not per change,
+        and each change is still whole or absent after a kill. Reads inside see the held
+        changes. On a home that cannot be written the run goes on unbatched: it can only
+        read there, as single commands do."""
+        if self._batch is not None:
+            yield self
+            return
+        with ExitStack() as stack:
+            try:
+                stack.enter_context(self.locked())
+            except ReadOnlyHome:
+                yield self
+                return
+            self._batch = files.Batch()
+            stack.callback(self._end_batch)
+            yield self
+
+    def _end_batch(self) -> None:
+        batch, self._batch = self._batch, None
+        with _os_errors(self.root):
+            batch.publish()
+
+    def _publish(self) -> None:
+        """Before a change or read the batch cannot hold or answer: publish what it holds."""
+        if self._batch:
+            with _os_errors(self.root):
+                self._batch.publish()
+
     def _require_lock(self, path: Path) -> None:
         if not self._lock_depth:
             raise RuntimeError(f"write to '{path}' without the home lock")
@@ -156,7 +188,9 @@ class Home:
     def read(self, path: Path, shape: schema.Shape, name: str | None = None) -> dict | None:
         """The record at `path` checked against its declared shape (and, given `name`, that
         it is the record of that name), or None when missing."""
-        record = files.read_json(self.root, path)
+        staged = self._batch.written(path) if self._batch else None
+        record = (files.parse_json(path, staged) if staged is not None
+                  else files.read_json(self.root, path))
         if record is not None:
             schema.check(path, record, shape)
             if name is not None:
@@ -167,6 +201,7 @@ class Home:
                  name_kind: str) -> Iterator[tuple[str, dict]]:
         """(name, record) of every `<name>.json` in a directory whose name passes the gate
         for `name_kind`, each checked like `read`, in name order."""
+        self._publish()
         for entry, raw in files.read_dir(self.root, directory, ".json"):
             name = entry[:-5]
             if not paths.is_valid(name_kind, name):
@@ -185,41 +220,59 @@ class Home:
             yield
 
     def write(self, path: Path, record: dict) -> None:
-        with self._changing(path):
-            files.write_json(self.root, path, record)
+        self.write_bytes(path, files.encode_json(record))
 
     def read_bytes(self, path: Path) -> bytes | None:
         """A state file that is not JSON (a PEM file), or None when missing."""
+        staged = self._batch.written(path) if self._batch else None
+        if staged is not None:
+            return staged
         with _os_errors(path):
             return files.read_state(self.root, path)
 
     def write_bytes(self, path: Path, data: bytes) -> None:
         with self._changing(path):
-            files.write_state(self.root, path, data)
+            if self._batch is not None:
+                self._batch.write_state(self.root, path, data)
+            else:
+                files.write_state(self.root, path, data)
 
     def remove(self, path: Path) -> None:
+        self._publish()
         with self._changing(path):
             files.remove(self.root, path)
 
     def append(self, path: Path, data: bytes) -> None:
         """Append to a log kept in the home (the audit log), under the lock."""
         with self._changing(path):
-            files.append_state(self.root, path, data)
+            if self._batch is not None:
+                self._batch.append_state(self.root, path, data)
+            else:
+                files.append_state(self.root, path, data)
 
     def tail(self, path: Path, size: int) -> bytes | None:
+        pending = self._batch.appended(path, size) if self._batch else b""
+        if len(pending) >= size:
+            return pending[-size:]
         with _os_errors(path):
-            return files.read_tail(self.root, path, size)
+            stored = files.read_tail(self.root, path, size)
+        if not pending:
+            return stored
+        return ((stored or b"") + pending)[-size:]
 
     def lines(self, path: Path) -> Iterator[bytes]:
+        self._publish()
         with _os_errors(path):
             yield from files.read_lines(self.root, path)
 
     def discard(self, directory: Path) -> None:
         """Remove a directory of the home and everything in it (a purged vault)."""
+        self._publish()
         with self._changing(directory):
             files.discard_dir(self.root, directory)
 
     def entries(self, directory: Path) -> list[str]:
+        self._publish()
         with _os_errors(directory):
             return files.entries(self.root, directory)
 
