@@ -430,8 +430,8 @@ class Batch:
     one sync of each filesystem makes every temp file durable, each is renamed into place
     and each append made, in the order they were asked for (a path written twice lands
     once, at its last write's place), then each directory and log is synced once. That is
-    one sync per batch where single writes pay two per file. The caller holds the home's
-    lock from the first write to the publish.
+    one sync per batch where single writes pay two per file. State files are written under
+    the home's lock, held from the first write to the publish.
     """
 
     def __init__(self) -> None:
@@ -439,6 +439,7 @@ class Batch:
         # publication order. Appends are keyed by their sequence number.
         self._ops: dict[tuple, tuple[Path | None, bytes]] = {}
         self._appended: dict[Path, bytearray] = {}
+        self._appends = 0
         self._files = 0
         self._bytes = 0
 
@@ -452,7 +453,8 @@ class Batch:
         self._stage(("write", path), None, data)
 
     def append_state(self, root: Path, path: Path, data: bytes) -> None:
-        self._ops[("append", len(self._ops), path)] = (root, data)
+        self._appends += 1
+        self._ops[("append", self._appends, path)] = (root, data)
         self._appended.setdefault(path, bytearray()).extend(data)
         self._grew(len(data), files=0)
 
@@ -490,27 +492,26 @@ class Batch:
         dirs = _DirCache()
         temps: dict[str, int] = {}  # written and not yet renamed: removed on failure
         try:
-            placed = []
-            for key, (root, data) in ops.items():
-                path = key[-1]
+            steps = []  # (path, root, temp file and its directory or None, target fd, data)
+            for (operation, *_, path), (root, data) in ops.items():
                 with _user_errors(root, path):
-                    if key[0] == "write":
-                        temp_dir, target_dir = dirs.for_file(root, path)
+                    if operation == "write":
+                        temp_dir, target = dirs.for_file(root, path)
                         temp = _write_temp(temp_dir, path.name, data, private=root is not None,
                                            sync=sync_each)
                         temps[temp] = temp_dir
-                        placed.append((temp_dir, temp, target_dir, path, root))
+                        steps.append((path, root, (temp, temp_dir), target, data))
                     else:
-                        placed.append((None, data, dirs.log(root, path), path, root))
+                        steps.append((path, root, None, dirs.log(root, path), data))
             if not sync_each:
                 dirs.sync_filesystems()
-            for temp_dir, temp, target, path, root in placed:
+            for path, root, temp, target, data in steps:
                 with _user_errors(root, path):
-                    if temp_dir is None:
-                        os.write(target, temp)
+                    if temp is None:
+                        os.write(target, data)
                     else:
-                        os.replace(temp, path.name, src_dir_fd=temp_dir, dst_dir_fd=target)
-                        del temps[temp]
+                        os.replace(temp[0], path.name, src_dir_fd=temp[1], dst_dir_fd=target)
+                        del temps[temp[0]]
             dirs.sync_targets()
         finally:
             for temp, temp_dir in temps.items():
