@@ -104,3 +104,19 @@ def test_each_backup_is_still_authorised_on_its_own_object(kv, vault, tmp_path):
     login(kv, ALICE)
     done = ok(kv("keyvault", "backup-all", "--vault-name", vault, "--dir", str(tmp_path / "d")))
     assert [entry["name"] for entry in done.json["objects"]] == ["mine", "theirs", "yours"]
+
+
+def test_backup_all_still_answers_on_a_read_only_home(kv, vault, home, tmp_path):
+    """No lock can be taken there, so the run is not batched in the home (nothing can be
+    written there, the audit line included); its blob files are still written whole."""
+    from tests.cli.test_read_only_home import read_only, snapshot
+
+    ok(kv(*SECRET, "set", "--vault-name", vault, "-n", "s", "--value", "v", "-o", "none"))
+    before = snapshot(home)
+    with read_only():
+        done = ok(kv("keyvault", "backup-all", "--vault-name", vault,
+                     "--dir", str(tmp_path / "ro")))
+        assert [entry["name"] for entry in done.json["objects"]] == ["s"]
+        assert ok(kv("backup", "inspect", str(tmp_path / "ro" / "secret-s.kvbackup"))).json[
+            "verified"] is True
+    assert snapshot(home) == before
