@@ -163,10 +163,10 @@ class Home:
             try:
                 stack.enter_context(self.locked())
             except ReadOnlyHome:
-                yield self
-                return
-            self._batch = files.Batch()
-            stack.callback(self._end_batch)
+                pass
+            else:
+                self._batch = files.Batch()
+                stack.callback(self._end_batch)
             yield self
 
     def _end_batch(self) -> None:
