@@ -4,7 +4,8 @@ State documents are opened relative to the home root, one directory at a time, n
 following a symlink (`O_NOFOLLOW` on every component below the root), so nothing in the
 home can redirect a read or a write outside it. Writes go to a temp file in the home's
 `.tmp/`, are fsynced and renamed into place, so a reader sees the old or the new document
-and a kill -9 at any instant leaves the last committed one.
+and a kill -9 at any instant leaves the last committed one. A bulk command writes through a
+`Batch`: the same temp-and-rename, with one sync for many files.
 """
 
 from __future__ import annotations

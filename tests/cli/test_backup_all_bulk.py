@@ -15,7 +15,8 @@ SECRET, KEY, CERT = (["keyvault", kind] for kind in ("secret", "key", "certifica
 @pytest.fixture
 def filled(kv, vault):
     """Secrets with several versions, tags and a content type, a key, a certificate."""
-    for name, values in {"alpha": ["a1", "a2"], "beta": ["b1"], "gamma": ["g1", "g2", "g3"]}.items():
+    versions = {"alpha": ["a1", "a2"], "beta": ["b1"], "gamma": ["g1", "g2", "g3"]}
+    for name, values in versions.items():
         for value in values:
             ok(kv(*SECRET, "set", "--vault-name", vault, "-n", name, "--value", value,
                   "--tags", f"v={value}", "--content-type", "text/plain", "-o", "none"))
