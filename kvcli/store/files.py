@@ -10,6 +10,7 @@ and a kill -9 at any instant leaves the last committed one. A bulk command write
 
 from __future__ import annotations
 
+import base64
 import errno
 import functools
 import json
@@ -304,13 +305,15 @@ def discard_dir(root: Path, directory: Path) -> None:
 
 
 def clean_tmp(root: Path) -> None:
-    """Clear what killed writers left in HOME/.tmp; called with the lock held."""
+    """Finish the publish a killed writer committed, then clear what killed writers left in
+    HOME/.tmp; called with the lock held."""
     import shutil
 
     fd = _open_dir(root, (TMP_DIR,), create=False)
     if fd is None:
         return
     try:
+        _roll_forward(root, fd)
         leftovers = os.listdir(fd)
         for name in leftovers:
             if name.endswith(".discarded"):
@@ -484,16 +487,19 @@ class Batch:
             self.publish()
 
     def publish(self) -> None:
-        """Make every held write durable and visible (see the class); a failure leaves each
-        file old or new and no temp file behind."""
+        """Make every held write durable and visible (see the class). Once the temp files
+        are synced, a journal naming every step of the home's part is committed
+        (`JOURNAL`): a run killed from then on is finished by the next writer
+        (`clean_tmp`), so the batch lands whole; killed before, it leaves nothing."""
         ops, self._ops, self._appended, self._files, self._bytes = self._ops, {}, {}, 0, 0
         if not ops:
             return
         sync_each = _syncfs() is None
         dirs = _DirCache()
-        temps: dict[str, int] = {}  # written and not yet renamed: removed on failure
+        temps: dict[str, int] = {}  # written and not yet committed: removed on failure
         try:
             steps = []  # (path, root, temp file and its directory or None, target fd, data)
+            journal: dict[Path, list] = {}  # root -> the steps of its part
             for (operation, *_, path), (root, data) in ops.items():
                 with _user_errors(root, path):
                     if operation == "write":
@@ -502,22 +508,86 @@ class Batch:
                                            sync=sync_each)
                         temps[temp] = temp_dir
                         steps.append((path, root, (temp, temp_dir), target, data))
+                        step = {"temp": temp}
                     else:
                         steps.append((path, root, None, dirs.log(root, path), data))
+                        step = {"at": dirs.grow_log(path, len(data)),
+                                "data": base64.b64encode(data).decode()}
+                if root is not None:  # below the root: checked when its directory opened
+                    journal.setdefault(root, []).append(
+                        {"path": os.fspath(path)[len(os.fspath(root)) + 1:], **step})
             if not sync_each:
                 dirs.sync_filesystems()
+            for root, journal_steps in journal.items():
+                _commit_journal(dirs.temp_dir(root), journal_steps)
+            committed = {dirs.temp_dir(root) for root in journal}  # the journal's now
+            temps = {temp: temp_dir for temp, temp_dir in temps.items()
+                     if temp_dir not in committed}
             for path, root, temp, target, data in steps:
                 with _user_errors(root, path):
                     if temp is None:
                         os.write(target, data)
                     else:
                         os.replace(temp[0], path.name, src_dir_fd=temp[1], dst_dir_fd=target)
-                        del temps[temp[0]]
+                        temps.pop(temp[0], None)
             dirs.sync_targets()
+            for root in journal:
+                os.unlink(JOURNAL, dir_fd=dirs.temp_dir(root))
         finally:
             for temp, temp_dir in temps.items():
                 _unlink_quietly(temp, temp_dir)
             dirs.close()
+
+
+# The last publish of a batch into a home, while it is being made: its steps, in order.
+JOURNAL = "publish.journal"
+
+
+def _commit_journal(tmp_fd: int, steps: list[dict]) -> None:
+    """Write the journal in full, sync it, then rename it into place: the commit point."""
+    temp = _write_temp(tmp_fd, JOURNAL, json.dumps({"steps": steps}).encode(), private=True,
+                       sync=True)
+    os.replace(temp, JOURNAL, src_dir_fd=tmp_fd, dst_dir_fd=tmp_fd)
+    os.fsync(tmp_fd)
+
+
+def _roll_forward(root: Path, tmp_fd: int) -> None:
+    """Finish the publish a killed writer committed: rename each temp file still there,
+    make each append the log does not hold yet. Each step is done once, however often
+    this runs."""
+    try:
+        fd = os.open(JOURNAL, os.O_RDONLY | _NOFOLLOW, dir_fd=tmp_fd)
+    except FileNotFoundError:
+        return
+    path = root / TMP_DIR / JOURNAL
+    journal = parse_json(path, _read_bounded(fd, path, STATE_FILE_LIMIT))
+    dirs = _DirCache()
+    try:
+        for step in journal["steps"]:
+            target = root / step["path"]
+            if "temp" in step:
+                try:
+                    os.replace(step["temp"], target.name, src_dir_fd=tmp_fd,
+                               dst_dir_fd=dirs.for_file(root, target)[1])
+                except FileNotFoundError:
+                    pass  # renamed before the kill
+                continue
+            log = dirs.log(root, target)
+            data = base64.b64decode(step["data"])
+            size = os.fstat(log).st_size
+            if size < step["at"] + len(data):
+                if size < step["at"]:
+                    raise StateError(f"The state file '{target}' is shorter than the "
+                                     f"journal '{path}' expects; kvcli will not guess.")
+                os.ftruncate(log, step["at"])
+                os.write(log, data)
+        dirs.sync_targets()
+    except (KeyError, TypeError, ValueError):
+        raise StateError(f"The state file '{path}' is damaged: it is not a publish journal. "
+                         "kvcli will not guess: repair or remove it by hand.") from None
+    finally:
+        dirs.close()
+    os.unlink(JOURNAL, dir_fd=tmp_fd)
 
 
 @contextmanager
@@ -558,6 +628,7 @@ class _DirCache:
         self._dirs: dict[tuple, int] = {}
         self._targets: dict[int, None] = {}
         self._logs: dict[Path, int] = {}
+        self._ends: dict[Path, int] = {}
 
     def _open(self, key: tuple, opener) -> int:
         if key not in self._dirs:
@@ -575,15 +646,25 @@ class _DirCache:
         else:  # walked and checked as write_state does, once per directory
             target = self._open(("state", root, path.parent), lambda: _open_dir(
                 root, _relative(root, path)[:-1], create=True))
-            temp_dir = self._open(("state", root, (TMP_DIR,)),
-                                  lambda: _open_dir(root, (TMP_DIR,), create=True))
+            temp_dir = self.temp_dir(root)
         self._targets[target] = None
         return temp_dir, target
+
+    def temp_dir(self, root: Path) -> int:
+        return self._open(("state", root, (TMP_DIR,)),
+                          lambda: _open_dir(root, (TMP_DIR,), create=True))
 
     def log(self, root: Path, path: Path) -> int:
         if path not in self._logs:
             self._logs[path] = _open_state(root, path, os.O_WRONLY | os.O_APPEND | os.O_CREAT)
+            self._ends[path] = os.fstat(self._logs[path]).st_size
         return self._logs[path]
+
+    def grow_log(self, path: Path, size: int) -> int:
+        """Where an append of `size` bytes to an opened log will start."""
+        start = self._ends[path]
+        self._ends[path] = start + size
+        return start
 
     def sync_filesystems(self) -> None:
         """One syncfs per filesystem the temp files were written on."""

@@ -62,6 +62,7 @@ class Home:
         if meta is None:
             meta = cls._initialise(root)
         cls._check_meta(paths.home_file(root), meta)
+        _finish_killed_publish(root)
         return cls(root, meta)
 
     @staticmethod
@@ -313,6 +314,20 @@ class Home:
             raise StateError(f"The key file '{path}' is damaged (expected {KEY_BYTES} bytes). "
                              "kvcli will not overwrite it.")
         return key
+
+
+def _finish_killed_publish(root: Path) -> None:
+    """A bulk run killed while publishing a batch left its journal (`files.Batch`): finish
+    the publish before anything is read, unless a live writer holds the lock (it finishes
+    its own) or the home cannot be written. One stat when there is nothing to do."""
+    if not os.path.lexists(root / files.TMP_DIR / files.JOURNAL):
+        return
+    try:
+        with lock.exclusive(paths.lock_file(root), wait=False) as held:
+            if held:
+                files.clean_tmp(root)
+    except OSError:
+        pass  # a read-only home: read what is there
 
 
 def _check_name(path: Path, record: dict, name: str) -> None:

@@ -13,8 +13,9 @@ from kvcli.errors import StateError
 
 
 @contextmanager
-def exclusive(lock_path: Path) -> Iterator[None]:
-    """Block until this process alone may change the home; released even on a crash."""
+def exclusive(lock_path: Path, *, wait: bool = True) -> Iterator[bool]:
+    """Block until this process alone may change the home; released even on a crash.
+    `wait=False`: yield False at once, holding nothing, while another process holds it."""
     # O_NOFOLLOW: a planted .lock symlink must not make kvcli create a file elsewhere.
     try:
         fd = os.open(lock_path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600)
@@ -24,7 +25,11 @@ def exclusive(lock_path: Path) -> Iterator[None]:
                              "follow links out of the home. Remove it.") from None
         raise
     try:
-        fcntl.flock(fd, fcntl.LOCK_EX)
-        yield
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX if wait else fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            yield False
+            return
+        yield True
     finally:
         os.close(fd)

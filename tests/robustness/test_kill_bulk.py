@@ -1,8 +1,8 @@
 """SIGKILL at random moments of `backup-all` and `restore-all`, which publish their writes in
 batches (`files.Batch`): whatever the moment, every object restored is wholly there (every
-version, every value) or absent, every blob file is complete or absent, the audit log's
-chain holds and claims no restore that is not there, and the next write clears what the
-killed run left in HOME/.tmp.
+version, every value; a certificate with its managed key and secret) or absent, every blob
+file is complete or absent, the audit log's chain holds and claims no restore that is not
+there, and the next write finishes a committed publish and clears HOME/.tmp.
 
 The runs use batches of a few files (BATCH_FILES patched in the child process), so the
 kills land before, between and inside publishes, not only before the one publish a run of
@@ -47,6 +47,10 @@ def source(kv, tmp_path):
                   "--value", value, "-o", "none"))
     ok(kv("keyvault", "key", "create", "--vault-name", SOURCE, "-n", "k1", "--kty", "EC",
           "-o", "none"))
+    default = ok(kv("keyvault", "certificate", "get-default-policy")).stdout
+    for name in ("c1", "c2"):
+        ok(kv("keyvault", "certificate", "create", "--vault-name", SOURCE, "-n", name,
+              "-p", default, "-o", "none"))
     ok(kv("keyvault", "create", "-n", PROBE, "-g", GROUP))
     directory = tmp_path / "whole"
     ok(kv("keyvault", "backup-all", "--vault-name", SOURCE, "--dir", str(directory)))
@@ -119,12 +123,17 @@ def test_sigkill_during_restore_all_leaves_each_object_whole(kv, home, source, k
         key = kv("keyvault", "key", "show", "--vault-name", target, "-n", "k1")
         assert key.exit_code in (0, 3)
         restored += key.exit_code == 0
+        for name in ("c1", "c2"):  # a certificate lands with its managed key and secret
+            codes = {kv("keyvault", kind, "show", "--vault-name", target, "-n", name).exit_code
+                     for kind in ("certificate", "key", "secret")}
+            assert codes in ({0}, {3}), (name, codes)
+            restored += codes == {0}
         # An audit line is published after the change it records, never before it.
         assert _restore_successes(kv, target) <= restored
         counts.add(restored)
         _check_the_home(kv, home)
     if kills >= 30:  # kills fell inside runs that had published some batches, not all
-        assert any(0 < count < len(SECRETS) + 1 for count in counts), counts
+        assert any(0 < count < len(SECRETS) + 3 for count in counts), counts
 
 
 def _restore_successes(kv, vault):

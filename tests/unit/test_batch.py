@@ -172,3 +172,56 @@ def test_permits_below_follows_an_access_policy_vault(kv, rg, home):
         action = access.data_action("secrets", "Secret", operation)
         assert access.permits_below(opened, action, scope, record)(f"{scope}/secrets/x") \
             is expected
+
+
+class Killed(BaseException):
+    """Stands for a kill -9: nothing after it runs."""
+
+
+def test_a_publish_killed_after_its_commit_is_finished_by_the_next_writer(opened, monkeypatch):
+    log = paths.audit_log_file(opened.root)
+    renamed = []
+    real = os.replace
+
+    def killed_at_the_third_rename(source, target, **kwargs):
+        if len(renamed) == 3:  # the journal, then two files
+            raise Killed
+        renamed.append(target)
+        return real(source, target, **kwargs)
+
+    with monkeypatch.context() as patch, pytest.raises(Killed), opened.batch():
+        patch.setattr(os, "replace", killed_at_the_third_rename)
+        for name in "abcd":
+            opened.write(_object_path(opened, name), {"name": name})
+            opened.append(log, f"{name}\n".encode())
+    assert renamed == [files.JOURNAL, "a.json", "b.json"]
+    assert [_object_path(opened, n).exists() for n in "abcd"] == [True, True, False, False]
+    assert log.read_bytes() == b"a\nb\n"
+    from kvcli.store import lock
+
+    with lock.exclusive(paths.lock_file(opened.root)):
+        Home.open()  # a live writer holds the lock: a reader neither waits nor finishes
+    assert (opened.root / files.TMP_DIR / files.JOURNAL).exists()
+    for finish in (Home.open, _lock_and_release):
+        finish()  # the next command, a reader or a writer, finishes it, once
+        assert [_object_path(opened, n).exists() for n in "abcd"] == [True] * 4
+        assert log.read_bytes() == b"a\nb\nc\nd\n"
+        assert os.listdir(opened.root / files.TMP_DIR) == []
+
+
+def _lock_and_release() -> None:
+    with Home.open().locked():
+        pass
+
+
+def test_a_publish_killed_before_its_commit_leaves_nothing(opened, monkeypatch):
+    def killed(*args, **kwargs):
+        raise Killed
+
+    with monkeypatch.context() as patch, pytest.raises(Killed), opened.batch():
+        patch.setattr(files, "_commit_journal", killed)
+        opened.write(_object_path(opened, "a"), {"name": "a"})
+    with Home.open().locked():
+        pass
+    assert not _object_path(opened, "a").exists()
+    assert os.listdir(opened.root / files.TMP_DIR) == []
