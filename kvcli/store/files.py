@@ -489,7 +489,7 @@ class Batch:
     def publish(self) -> None:
         """Make every held write durable and visible (see the class). Once the temp files
         are synced, a journal naming every step of the home's part is committed
-        (`JOURNAL`): a run killed from then on is finished by the next writer
+        (`JOURNAL`): a run killed from then on is finished by the next command
         (`clean_tmp`), so the batch lands whole; killed before, it leaves nothing."""
         ops, self._ops, self._appended, self._files, self._bytes = self._ops, {}, {}, 0, 0
         if not ops:
