@@ -10,7 +10,6 @@ and a kill -9 at any instant leaves the last committed one. A bulk command write
 
 from __future__ import annotations
 
-import base64
 import errno
 import functools
 import json
@@ -491,6 +490,8 @@ class Batch:
         are synced, a journal naming every step of the home's part is committed
         (`JOURNAL`): a run killed from then on is finished by the next command
         (`clean_tmp`), so the batch lands whole; killed before, it leaves nothing."""
+        import base64
+
         ops, self._ops, self._appended, self._files, self._bytes = self._ops, {}, {}, 0, 0
         if not ops:
             return
@@ -555,6 +556,8 @@ def _roll_forward(root: Path, tmp_fd: int) -> None:
     """Finish the publish a killed writer committed: rename each temp file still there,
     make each append the log does not hold yet. Each step is done once, however often
     this runs."""
+    import base64
+
     try:
         fd = os.open(JOURNAL, os.O_RDONLY | _NOFOLLOW, dir_fd=tmp_fd)
     except FileNotFoundError:
