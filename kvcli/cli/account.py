@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated
 
-import typer
-
 from kvcli.cli.app import new_app
 from kvcli.cli.command import command
 from kvcli.cli.context import open_home
+from kvcli.cli.declare import Option
 
 app = new_app()
 
@@ -58,10 +57,10 @@ def list_locations():
          examples=("List the subscription:\n    kvcli account list -o table",),
          table=subscriptions_table)
 def list_accounts(
-    all: Annotated[bool, typer.Option(
+    all: Annotated[bool, Option(
         "--all", help="List all subscriptions from all clouds, rather than just 'Enabled' "
                       "ones.")] = False,
-    refresh: Annotated[bool, typer.Option(
+    refresh: Annotated[bool, Option(
         "--refresh", help="Retrieve up-to-date subscriptions from server.")] = False,
 ):
     from kvcli.core import principals
@@ -73,7 +72,7 @@ def list_accounts(
          "has one subscription, so only its id or name is accepted.",
          examples=("Set the active subscription by name:\n"
                    "    kvcli account set --subscription \"My Subscription\"",))
-def set_account(target: Annotated[str, typer.Option(
+def set_account(target: Annotated[str, Option(
         "--subscription", "-s", "--name", "-n", metavar="SUBSCRIPTION",
         help="Name or ID of subscription.")]):
     from kvcli.errors import KvError

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated, List, Optional
 
-import typer
-
 from kvcli.cli import console
 from kvcli.cli.app import new_app
 from kvcli.cli.command import command
 from kvcli.cli.context import open_home
+from kvcli.cli.declare import Option
 
 app = new_app()
 
@@ -24,12 +23,12 @@ CREDENTIALS_WARNING = (
          examples=("Create a service principal that may read the secrets of one vault:\n"
                    "    kvcli ad sp create-for-rbac -n ci-reader --role \"Key Vault Secrets "
                    "User\" --scopes VAULT_ID",))
-def create_for_rbac(name: Annotated[Optional[str], typer.Option(
+def create_for_rbac(name: Annotated[Optional[str], Option(
                         "--name", "--display-name", "-n", metavar="NAME",
                         help="Display name of the service principal.")] = None,
-                    role: Annotated[Optional[str], typer.Option(
+                    role: Annotated[Optional[str], Option(
                         "--role", metavar="ROLE", help="Role of the service principal.")] = None,
-                    scopes: Annotated[Optional[List[str]], typer.Option(
+                    scopes: Annotated[Optional[List[str]], Option(
                         "--scopes", metavar="SCOPE",
                         help="Scope the role assignment applies to (repeat for several).")]
                     = None):

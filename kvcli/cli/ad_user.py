@@ -4,16 +4,15 @@ from __future__ import annotations
 
 from typing import Annotated, Optional
 
-import typer
-
 from kvcli.cli.app import new_app
 from kvcli.cli.command import command
 from kvcli.cli.context import open_home
+from kvcli.cli.declare import Option
 
 app = new_app()
 
-UserId = Annotated[str, typer.Option("--id", metavar="ID",
-                                     help="The object ID or principal name of the user.")]
+UserId = Annotated[str, Option("--id", metavar="ID",
+                               help="The object ID or principal name of the user.")]
 
 
 def _principals():
@@ -32,16 +31,16 @@ def _user_table(result):
          examples=("Create a user:\n    kvcli ad user create --display-name Alice "
                    "--user-principal-name alice@contoso.com --password Secret-123",),
          table=_user_table)
-def create_user(display_name: Annotated[str, typer.Option(
+def create_user(display_name: Annotated[str, Option(
                     "--display-name", metavar="NAME",
                     help="Object's display name or its prefix.")],
-                user_principal_name: Annotated[str, typer.Option(
+                user_principal_name: Annotated[str, Option(
                     "--user-principal-name", metavar="UPN",
                     help="The user principal name (someuser@contoso.com).")],
-                password: Annotated[Optional[str], typer.Option(
+                password: Annotated[Optional[str], Option(
                     "--password", metavar="PASSWORD",
                     help="Accepted for az compatibility; kvcli checks no password.")] = None,
-                mail_nickname: Annotated[Optional[str], typer.Option(
+                mail_nickname: Annotated[Optional[str], Option(
                     "--mail-nickname", metavar="NICKNAME",
                     help="Mail alias. Defaults to user principal name.")] = None):
     return _principals().create_user(open_home(), user_principal_name, display_name,
@@ -59,9 +58,9 @@ def show_user(id: UserId):
          examples=("List the user principal names:\n"
                    "    kvcli ad user list --query \"[].userPrincipalName\" -o tsv",),
          table=_user_table)
-def list_users(upn: Annotated[Optional[str], typer.Option(
+def list_users(upn: Annotated[Optional[str], Option(
                    "--upn", metavar="UPN", help="User principal name.")] = None,
-               display_name: Annotated[Optional[str], typer.Option(
+               display_name: Annotated[Optional[str], Option(
                    "--display-name", metavar="NAME",
                    help="Object's display name or its prefix.")] = None):
     return _principals().list_users(open_home(), upn, display_name)

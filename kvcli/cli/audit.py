@@ -5,11 +5,10 @@ from __future__ import annotations
 
 from typing import Annotated, Optional
 
-import typer
-
 from kvcli.cli.app import new_app
 from kvcli.cli.command import command
 from kvcli.cli.context import open_home
+from kvcli.cli.declare import Option
 from kvcli.cli.params import choice
 
 app = new_app()
@@ -27,20 +26,20 @@ def _table(rows):
                    "What was refused to Alice?\n"
                    "    kvcli audit list --caller alice@contoso.com --result Denied"),
          table=_table)
-def list_entries(vault_name: Annotated[Optional[str], typer.Option(
+def list_entries(vault_name: Annotated[Optional[str], Option(
                      "--vault-name", metavar="NAME", help="Only this vault.")] = None,
-                 operation: Annotated[Optional[str], typer.Option(
+                 operation: Annotated[Optional[str], Option(
                      "--operation", metavar="NAME",
                      help="Only this operation, as Key Vault logs it (SecretPurge, "
                           "VaultDelete, ...).")] = None,
-                 caller: Annotated[Optional[str], typer.Option(
+                 caller: Annotated[Optional[str], Option(
                      "--caller", metavar="UPN_OR_ID",
                      help="Only this caller's user principal name or object id.")] = None,
-                 since: Annotated[Optional[str], typer.Option(
+                 since: Annotated[Optional[str], Option(
                      "--since", metavar="TIME",
                      help="Only entries at or after this time (ISO 8601, UTC unless an "
                           "offset is given).")] = None,
-                 result: Annotated[Optional[str], typer.Option(
+                 result: Annotated[Optional[str], Option(
                      "--result", click_type=choice("Success", "Failed", "Denied"),
                      metavar="{Success, Failed, Denied}",
                      help="Only this outcome.")] = None):

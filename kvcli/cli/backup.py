@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated
 
-import typer
-
 from kvcli.cli.app import new_app
 from kvcli.cli.command import command
 from kvcli.cli.context import open_home
+from kvcli.cli.declare import Argument
 
 app = new_app()
 
@@ -17,8 +16,8 @@ app = new_app()
          "vault, subscription, geography, creation time and number of versions. Values stay "
          "sealed.",
          examples=("Inspect a secret backup:\n    kvcli backup inspect mysecret.blob",))
-def inspect_blob(file: Annotated[str, typer.Argument(metavar="FILE",
-                                                     help="The backup blob to inspect.")]):
+def inspect_blob(file: Annotated[str, Argument(metavar="FILE",
+                                               help="The backup blob to inspect.")]):
     from kvcli.core import backup
     from kvcli.core.timeutil import data_plane
 

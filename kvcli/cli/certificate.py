@@ -6,12 +6,11 @@ import os
 from pathlib import Path
 from typing import Annotated, Optional
 
-import typer
-
 from kvcli.cli import console, idargs
 from kvcli.cli.app import new_app
 from kvcli.cli.command import command
 from kvcli.cli.context import open_home
+from kvcli.cli.declare import Option
 from kvcli.cli.params import INT, MaxResults, Tags, choice, tristate
 from kvcli.errors import KvError
 
@@ -78,10 +77,10 @@ def _deleted_table(rows):
              "ScheduledPurgeDate": r["scheduledPurgeDate"]} for r in rows]
 
 
-Policy = Annotated[Optional[str], typer.Option("--policy", "-p", metavar="POLICY",
-                                               help=PolicyHelp)]
-FileIn = Annotated[str, typer.Option("--file", "-f", metavar="PATH",
-                                     help="PKCS12 file or PEM file containing the certificate "
+Policy = Annotated[Optional[str], Option("--policy", "-p", metavar="POLICY",
+                                         help=PolicyHelp)]
+FileIn = Annotated[str, Option("--file", "-f", metavar="PATH",
+                               help="PKCS12 file or PEM file containing the certificate "
                                           "and private key.")]
 
 
@@ -91,7 +90,7 @@ FileIn = Annotated[str, typer.Option("--file", "-f", metavar="PATH",
                    "    kvcli keyvault certificate get-default-policy > policy.json\n"
                    "    kvcli keyvault certificate create --vault-name MyVault -n MyCert "
                    "-p @policy.json",))
-def get_default_policy(scaffold: Annotated[bool, typer.Option(
+def get_default_policy(scaffold: Annotated[bool, Option(
         "--scaffold", help="Create a fully formed policy structure with default values.")]
         = False):
     return _certificates().get_default_policy(scaffold)
@@ -105,11 +104,11 @@ def get_default_policy(scaffold: Annotated[bool, typer.Option(
                    "-p \"$(kvcli keyvault certificate get-default-policy)\"",))
 def create(name: idargs.name_option("certificate", required=True),
            vault_name: idargs.RequiredVaultName,
-           policy: Annotated[str, typer.Option("--policy", "-p", metavar="POLICY",
-                                               help=PolicyHelp)],
+           policy: Annotated[str, Option("--policy", "-p", metavar="POLICY",
+                                         help=PolicyHelp)],
            disabled: tristate("--disabled", "Create certificate in disabled state.") = None,
            tags: Tags = None,
-           validity: Annotated[Optional[int], typer.Option(
+           validity: Annotated[Optional[int], Option(
                "--validity", click_type=INT, metavar="MONTHS",
                help="Number of months the certificate is valid for. Overrides the value "
                     "specified with --policy/-p.")] = None):
@@ -126,7 +125,7 @@ def create(name: idargs.name_option("certificate", required=True),
 def import_certificate(file: FileIn,
                        name: idargs.name_option("certificate", required=True),
                        vault_name: idargs.RequiredVaultName,
-                       password: Annotated[Optional[str], typer.Option(
+                       password: Annotated[Optional[str], Option(
                            "--password", metavar="PASSWORD",
                            help="If the private key in certificate is encrypted, the password "
                                 "used for encryption.")] = None,
@@ -255,7 +254,7 @@ def purge(id: idargs.Id = None, vault_name: idargs.VaultName = None,
          examples=("Back up a certificate to a file:\n"
                    "    kvcli keyvault certificate backup --vault-name MyVault -n MyCert "
                    "-f mycert.blob",))
-def backup(file: Annotated[str, typer.Option("--file", "-f", metavar="PATH",
+def backup(file: Annotated[str, Option("--file", "-f", metavar="PATH",
                                               help="Local file path in which to store "
                                                    "certificate backup.")],
            id: idargs.Id = None, vault_name: idargs.VaultName = None,
@@ -272,7 +271,7 @@ def backup(file: Annotated[str, typer.Option("--file", "-f", metavar="PATH",
          examples=("Restore a certificate into another vault of the same geography:\n"
                    "    kvcli keyvault certificate restore --vault-name OtherVault "
                    "-f mycert.blob",))
-def restore(file: Annotated[str, typer.Option("--file", "-f", metavar="PATH",
+def restore(file: Annotated[str, Option("--file", "-f", metavar="PATH",
                                                help="Local certificate backup from which to "
                                                     "restore certificate.")],
             id: idargs.Id = None, vault_name: idargs.VaultName = None):
@@ -287,12 +286,12 @@ def restore(file: Annotated[str, typer.Option("--file", "-f", metavar="PATH",
          examples=("Save a certificate as PEM and check it with openssl:\n"
                    "    kvcli keyvault certificate download --vault-name MyVault -n MyCert "
                    "-f cert.pem\n    openssl x509 -in cert.pem -noout -subject",))
-def download(file: Annotated[str, typer.Option("--file", "-f", metavar="PATH",
+def download(file: Annotated[str, Option("--file", "-f", metavar="PATH",
                                                 help="File to receive the binary certificate "
                                                      "contents.")],
              id: idargs.Id = None, vault_name: idargs.VaultName = None,
              name: CertificateName = None, version: idargs.Version = None,
-             encoding: Annotated[str, typer.Option(
+             encoding: Annotated[str, Option(
                  "--encoding", "-e", click_type=choice("DER", "PEM"), metavar="ENCODING",
                  help="Encoding of the certificate. DER will create a binary DER formatted "
                       "x509 certificate, and PEM will create a base64 PEM x509 certificate. "

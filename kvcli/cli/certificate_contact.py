@@ -5,17 +5,16 @@ from __future__ import annotations
 
 from typing import Annotated, Optional
 
-import typer
-
 from kvcli.cli import idargs
 from kvcli.cli.app import new_app
 from kvcli.cli.command import command
 from kvcli.cli.context import open_home
+from kvcli.cli.declare import Option
 
 app = new_app()
 
-Email = Annotated[str, typer.Option("--email", metavar="EMAIL",
-                                    help="Contact e-mail address. Must be unique.")]
+Email = Annotated[str, Option("--email", metavar="EMAIL",
+                              help="Contact e-mail address. Must be unique.")]
 
 
 def _certificates():
@@ -30,10 +29,10 @@ def _certificates():
                    "    kvcli keyvault certificate contact add --vault-name MyVault "
                    "--email admin@contoso.com --name Admin --phone 0123456789",))
 def add(email: Email, vault_name: idargs.RequiredVaultName,
-        name: Annotated[Optional[str], typer.Option("--name", metavar="NAME",
-                                                    help="Full contact name.")] = None,
-        phone: Annotated[Optional[str], typer.Option("--phone", metavar="PHONE",
-                                                     help="Contact phone number.")] = None):
+        name: Annotated[Optional[str], Option("--name", metavar="NAME",
+                                              help="Full contact name.")] = None,
+        phone: Annotated[Optional[str], Option("--phone", metavar="PHONE",
+                                               help="Contact phone number.")] = None):
     return _certificates().add_contact(open_home(), vault_name, email, name, phone)
 
 

@@ -4,26 +4,25 @@ from __future__ import annotations
 
 from typing import Annotated, Optional
 
-import typer
-
 from kvcli.cli import idargs
 from kvcli.cli.app import new_app
 from kvcli.cli.command import command
 from kvcli.cli.context import open_home
+from kvcli.cli.declare import Option
 from kvcli.cli.params import tristate
 
 app = new_app()
 
-IssuerName = Annotated[str, typer.Option("--issuer-name", metavar="NAME",
-                                         help="Certificate issuer name.")]
-AccountId = Annotated[Optional[str], typer.Option("--account-id", metavar="ID",
-                                                  help="The issuer account id/username/etc.")]
-Password = Annotated[Optional[str], typer.Option(
+IssuerName = Annotated[str, Option("--issuer-name", metavar="NAME",
+                                   help="Certificate issuer name.")]
+AccountId = Annotated[Optional[str], Option("--account-id", metavar="ID",
+                                            help="The issuer account id/username/etc.")]
+Password = Annotated[Optional[str], Option(
     "--password", metavar="PASSWORD",
     help="The issuer account password/secret/etc. Key Vault never returns it; kvcli does not "
          "keep it.")]
-OrganizationId = Annotated[Optional[str], typer.Option("--organization-id", metavar="ID",
-                                                       help="The organization id.")]
+OrganizationId = Annotated[Optional[str], Option("--organization-id", metavar="ID",
+                                                 help="The organization id.")]
 
 
 def _certificates():
@@ -37,7 +36,7 @@ def _certificates():
                    "    kvcli keyvault certificate issuer create --vault-name MyVault "
                    "--issuer-name MyIssuer --provider-name Test --account-id acct1",))
 def create(issuer_name: IssuerName, vault_name: idargs.RequiredVaultName,
-           provider_name: Annotated[str, typer.Option(
+           provider_name: Annotated[str, Option(
                "--provider-name", metavar="NAME",
                help="The certificate provider name. Must be registered with your tenant ID "
                     "and in your region.")],
@@ -55,7 +54,7 @@ def create(issuer_name: IssuerName, vault_name: idargs.RequiredVaultName,
                    "    kvcli keyvault certificate issuer update --vault-name MyVault "
                    "--issuer-name MyIssuer --enabled false",))
 def update(issuer_name: IssuerName, vault_name: idargs.RequiredVaultName,
-           provider_name: Annotated[Optional[str], typer.Option(
+           provider_name: Annotated[Optional[str], Option(
                "--provider-name", metavar="NAME",
                help="The certificate provider name.")] = None,
            account_id: AccountId = None, password: Password = None,

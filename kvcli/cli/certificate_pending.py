@@ -5,12 +5,11 @@ from __future__ import annotations
 
 from typing import Annotated
 
-import typer
-
 from kvcli.cli import idargs
 from kvcli.cli.app import new_app
 from kvcli.cli.command import command
 from kvcli.cli.context import open_home
+from kvcli.cli.declare import Option
 from kvcli.cli.params import Tags, tristate
 
 app = new_app()
@@ -46,7 +45,7 @@ def delete_pending(name: CertificateName, vault_name: idargs.RequiredVaultName):
          examples=("Complete a request with the certificate your CA signed:\n"
                    "    kvcli keyvault certificate pending merge --vault-name MyVault "
                    "-n MyCert --file signed.pem",))
-def merge_pending(file: Annotated[str, typer.Option(
+def merge_pending(file: Annotated[str, Option(
                       "--file", "-f", metavar="PATH",
                       help="File containing the certificate or certificate chain to merge.")],
                   name: CertificateName, vault_name: idargs.RequiredVaultName,

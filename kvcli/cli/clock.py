@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated, Optional
 
-import typer
-
 from kvcli.cli.app import new_app
 from kvcli.cli.command import command
 from kvcli.cli.context import open_home
+from kvcli.cli.declare import Argument, Option
 from kvcli.cli.params import INT
 
 app = new_app()
@@ -34,9 +33,9 @@ def show_clock():
 @command(app, "advance", help="Move the clock forward.",
          examples=("Wait out a 90-day retention period in a second:\n"
                    "    kvcli clock advance --days 91",))
-def advance_clock(days: Annotated[Optional[int], typer.Option(
+def advance_clock(days: Annotated[Optional[int], Option(
                       "--days", click_type=INT, metavar="N", help="Days to move forward.")] = None,
-                  hours: Annotated[Optional[int], typer.Option(
+                  hours: Annotated[Optional[int], Option(
                       "--hours", click_type=INT, metavar="H",
                       help="Hours to move forward.")] = None):
     from kvcli.core import clock
@@ -57,8 +56,8 @@ def advance_clock(days: Annotated[Optional[int], typer.Option(
          "given).",
          examples=("Jump to the first of January 2030:\n"
                    "    kvcli clock set 2030-01-01T00:00:00Z",))
-def set_clock(time: Annotated[str, typer.Argument(metavar="TIME",
-                                                  help="The time to set, e.g. "
+def set_clock(time: Annotated[str, Argument(metavar="TIME",
+                                            help="The time to set, e.g. "
                                                        "2030-01-01T00:00:00Z.")]):
     from kvcli.core.timeutil import parse_instant
 

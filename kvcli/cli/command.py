@@ -7,14 +7,11 @@ sub-command, as in az), validates them before the handler runs, and renders the 
 
 from __future__ import annotations
 
-import inspect
 import sys
-from typing import Annotated, Any, Callable, Optional
-
-import typer
-from typer.core import TyperCommand
+from typing import Annotated, Any, Callable, NamedTuple, Optional
 
 from kvcli.cli import completers, console
+from kvcli.cli.declare import Declared, Option, Registry
 from kvcli.errors import KvError, UsageError
 
 GLOBAL_PANEL = "Global Arguments"
@@ -37,60 +34,53 @@ class Invocation:
         self.only_show_errors = only_show_errors
         self.verbose = verbose
         self.debug = debug
+        self.command_path: str | None = None  # set by the fast path (Click knows its own)
 
 
 current = Invocation()
 
 
-def _global_parameters() -> list[inspect.Parameter]:
-    def opt(name: str, annotation: Any, default: Any = None) -> inspect.Parameter:
-        return inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY,
-                                 annotation=annotation, default=default)
+class GlobalOption(NamedTuple):
+    """An argument az adds to commands: a keyword parameter of every registered command."""
 
-    return [
-        opt("output", Annotated[Optional[str], typer.Option(
-            "--output", "-o", metavar="FORMAT", rich_help_panel=GLOBAL_PANEL,
-            autocompletion=completers.output_formats,
-            help="Output format. Allowed values: json, jsonc, none, table, tsv, yaml, yamlc. "
-                 "Default: json.")]),
-        opt("query", Annotated[Optional[str], typer.Option(
-            "--query", metavar="JMESPATH", rich_help_panel=GLOBAL_PANEL,
-            help="JMESPath query string. See http://jmespath.org/ for more information and "
-                 "examples.")]),
-        opt("only_show_errors", Annotated[bool, typer.Option(
-            "--only-show-errors", rich_help_panel=GLOBAL_PANEL,
-            help="Only show errors, suppressing warnings.")], False),
-        opt("verbose", Annotated[bool, typer.Option(
-            "--verbose", rich_help_panel=GLOBAL_PANEL,
-            help="Increase logging verbosity. Use --debug for full debug logs.")], False),
-        opt("debug", Annotated[bool, typer.Option(
-            "--debug", rich_help_panel=GLOBAL_PANEL,
-            help="Increase logging verbosity to show all debug logs.")], False),
-        opt("subscription", Annotated[Optional[str], typer.Option(
-            "--subscription", metavar="ID", rich_help_panel=GLOBAL_PANEL,
-            help="Name or ID of subscription. kvcli has one subscription per state home.")]),
-    ]
+    name: str
+    annotation: Any
+    default: Any = None
 
 
-def _policy_parameters() -> list[inspect.Parameter]:
-    return [
-        inspect.Parameter("acquire_policy_token", inspect.Parameter.KEYWORD_ONLY, default=False,
-                          annotation=Annotated[bool, typer.Option(
-                              "--acquire-policy-token", rich_help_panel=POLICY_PANEL,
-                              help="Acquiring an Azure Policy token automatically for this "
-                                   "resource operation.")]),
-        inspect.Parameter("change_reference", inspect.Parameter.KEYWORD_ONLY, default=None,
-                          annotation=Annotated[Optional[str], typer.Option(
-                              "--change-reference", metavar="CHANGE_REFERENCE",
-                              rich_help_panel=POLICY_PANEL,
-                              help="The related change reference ID for this resource "
-                                   "operation.")]),
-    ]
-
-
-GLOBAL_PARAMETERS = _global_parameters()
-POLICY_PARAMETERS = _policy_parameters()
-GLOBAL_NAMES = tuple(p.name for p in GLOBAL_PARAMETERS + POLICY_PARAMETERS)
+GLOBAL_OPTIONS = (
+    GlobalOption("output", Annotated[Optional[str], Option(
+        "--output", "-o", metavar="FORMAT", rich_help_panel=GLOBAL_PANEL,
+        autocompletion=completers.output_formats,
+        help="Output format. Allowed values: json, jsonc, none, table, tsv, yaml, yamlc. "
+             "Default: json.")]),
+    GlobalOption("query", Annotated[Optional[str], Option(
+        "--query", metavar="JMESPATH", rich_help_panel=GLOBAL_PANEL,
+        help="JMESPath query string. See http://jmespath.org/ for more information and "
+             "examples.")]),
+    GlobalOption("only_show_errors", Annotated[bool, Option(
+        "--only-show-errors", rich_help_panel=GLOBAL_PANEL,
+        help="Only show errors, suppressing warnings.")], False),
+    GlobalOption("verbose", Annotated[bool, Option(
+        "--verbose", rich_help_panel=GLOBAL_PANEL,
+        help="Increase logging verbosity. Use --debug for full debug logs.")], False),
+    GlobalOption("debug", Annotated[bool, Option(
+        "--debug", rich_help_panel=GLOBAL_PANEL,
+        help="Increase logging verbosity to show all debug logs.")], False),
+    GlobalOption("subscription", Annotated[Optional[str], Option(
+        "--subscription", metavar="ID", rich_help_panel=GLOBAL_PANEL,
+        help="Name or ID of subscription. kvcli has one subscription per state home.")]),
+)
+POLICY_OPTIONS = (
+    GlobalOption("acquire_policy_token", Annotated[bool, Option(
+        "--acquire-policy-token", rich_help_panel=POLICY_PANEL,
+        help="Acquiring an Azure Policy token automatically for this resource operation.")],
+        False),
+    GlobalOption("change_reference", Annotated[Optional[str], Option(
+        "--change-reference", metavar="CHANGE_REFERENCE", rich_help_panel=POLICY_PANEL,
+        help="The related change reference ID for this resource operation.")]),
+)
+GLOBAL_NAMES = tuple(option.name for option in GLOBAL_OPTIONS + POLICY_OPTIONS)
 
 
 def _resolve_output(explicit: str | None) -> str:
@@ -109,21 +99,24 @@ def _resolve_output(explicit: str | None) -> str:
 
 def command_path() -> str:
     """`kvcli keyvault create`: az names the command in usage errors."""
+    if current.command_path is not None:
+        return current.command_path
     from typer._click.globals import get_current_context
 
     ctx = get_current_context(silent=True)
     return ctx.command_path if ctx is not None else "kvcli"
 
 
-def _begin(options: dict) -> None:
+def _begin(options: dict, path: str | None) -> None:
     """Validate and record the global arguments before the handler runs."""
     global current
     from kvcli import config
 
     only = options.get("only_show_errors") or config.is_true("core", "only_show_errors")
-    current = Invocation(output=_resolve_output(options.get("output")),
-                         only_show_errors=only, verbose=bool(options.get("verbose")),
+    current = Invocation(only_show_errors=only, verbose=bool(options.get("verbose")),
                          debug=bool(options.get("debug")))
+    current.command_path = path
+    current.output = _resolve_output(options.get("output"))
     if options.get("query") is not None:
         from kvcli.output.query import compile_query
 
@@ -157,70 +150,17 @@ def emit(result: Any, table: Callable | None = None) -> None:
         sys.stdout.flush()
 
 
-class SectionedCommand(TyperCommand):
-    """Plain-text help with az's argument sections (Arguments, Id Arguments, Global...)."""
-
-    def format_options(self, ctx: Any, formatter: Any) -> None:
-        sections: dict[str, list] = {}
-        for param in self.get_params(ctx):
-            record = param.get_help_record(ctx)
-            if record is None:
-                continue
-            panel = getattr(param, "rich_help_panel", None)
-            if panel is None and param.param_type_name == "argument":
-                panel = "Positional Arguments"
-            if "--help" in getattr(param, "opts", ()):
-                panel = GLOBAL_PANEL
-            sections.setdefault(panel or "Arguments", []).append(record)
-        order = sorted(sections, key=lambda title: (title == GLOBAL_PANEL,
-                                                    title != "Positional Arguments",
-                                                    title != "Arguments", title))
-        for title in order:
-            with formatter.section(title):
-                formatter.write_dl(sections[title])
-
-
-def prepare(run: Callable) -> None:
-    """Give a registered command its full signature, once, when it is first built.
-
-    Evaluating every handler's annotations at import would cost each invocation the price
-    of the whole group; only the command that runs (or is documented) pays it here.
-    """
-    handler = getattr(run, "kvcli_handler", None)
-    if handler is None or hasattr(run, "__signature__"):
-        return
-    signature = inspect.signature(handler, eval_str=True)
-    extra = GLOBAL_PARAMETERS + (POLICY_PARAMETERS if run.kvcli_policy else [])
-    own = _option_names(signature.parameters.values())
-    run.__signature__ = signature.replace(  # type: ignore[attr-defined]
-        parameters=[*signature.parameters.values(),
-                    *(p for p in extra if not own & _option_names([p]))])
-
-
-def _option_names(parameters: Any) -> set[str]:
-    """The option strings declared by parameters: a command's own option (account set's
-    --subscription) takes the place of a global one."""
-    names: set[str] = set()
-    for parameter in parameters:
-        for info in getattr(parameter.annotation, "__metadata__", ()):
-            # In `Annotated[..., typer.Option("--x", "-x")]` the first name is the `default`.
-            first = getattr(info, "default", None)
-            names.update(getattr(info, "param_decls", None) or ())
-            if isinstance(first, str) and first.startswith("-"):
-                names.add(first)
-    return names
-
-
-def command(app: typer.Typer, name: str, *, help: str, examples: tuple[str, ...] = (),
+def command(app: Registry, name: str, *, help: str, examples: tuple[str, ...] = (),
             table: Callable | None = None) -> Callable:
     """Register `handler` as `name`, with az's global arguments and rendering."""
 
     def register(handler: Callable) -> Callable:
-        def run(**kwargs: Any) -> None:
+        def run(*, kvcli_command_path: str | None = None, **kwargs: Any) -> None:
             from time import perf_counter
 
             started = perf_counter()
-            _begin({key: kwargs.pop(key) for key in GLOBAL_NAMES if key in kwargs})
+            _begin({key: kwargs.pop(key) for key in GLOBAL_NAMES if key in kwargs},
+                   kvcli_command_path)
             if current.debug:
                 from kvcli import __version__
                 from kvcli.store.paths import home_dir
@@ -237,7 +177,7 @@ def command(app: typer.Typer, name: str, *, help: str, examples: tuple[str, ...]
         if examples:
             # \b keeps Click from re-wrapping each example into one paragraph.
             epilog = "Examples:\n\n" + "\n\n".join(f"\b\n{e}" for e in examples)
-        app.command(name, help=help, epilog=epilog, cls=SectionedCommand)(run)
+        app.add(Declared(name, run, help, epilog))
         return handler
 
     return register

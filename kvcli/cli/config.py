@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from typing import Annotated, Optional
 
-import typer
-
 from kvcli.cli.app import new_app
 from kvcli.cli.command import command
+from kvcli.cli.declare import Argument
 
 app = new_app()
 
@@ -23,7 +22,7 @@ KEYS_HELP = ("Keys: core.output, core.only_show_errors, core.no_color, defaults.
                    "    kvcli config set defaults.group=MyResourceGroup defaults.location=westus2",
                    "Use a default vault for --vault-name:\n"
                    "    kvcli config set defaults.vault=MyVault"))
-def set_config(key_value: Annotated[list[str], typer.Argument(
+def set_config(key_value: Annotated[list[str], Argument(
         metavar="KEY=VALUE...",
         help="Space-separated configurations in the form of <section>.<key>=<value>.")]):
     from kvcli import config
@@ -37,7 +36,7 @@ def set_config(key_value: Annotated[list[str], typer.Argument(
                    "Get the configured defaults (note the dot after the section):\n"
                    "    kvcli config get defaults.",
                    "Get the default resource group:\n    kvcli config get defaults.group"))
-def get_config(key: Annotated[Optional[str], typer.Argument(
+def get_config(key: Annotated[Optional[str], Argument(
         metavar="KEY",
         help="The configuration to get: <section> or <section>. for a whole section, "
              "<section>.<key> for one value. All configured values when omitted.")] = None):
@@ -50,7 +49,7 @@ def get_config(key: Annotated[Optional[str], typer.Argument(
          examples=("Unset the default resource group:\n    kvcli config unset defaults.group",
                    "Return to json output and forget the default vault:\n"
                    "    kvcli config unset core.output defaults.vault"))
-def unset_config(key: Annotated[list[str], typer.Argument(
+def unset_config(key: Annotated[list[str], Argument(
         metavar="KEY...", help="Space-separated configurations in the form of "
                                "<section>.<key>.")]):
     from kvcli import config

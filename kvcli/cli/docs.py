@@ -1,6 +1,6 @@
 """Generate `man/kvcli.1` and `completions/*` from the live command tree.
 
-    python -m kvcli.cli.docs                 # rewrite man/ and completions/ in the checkout
+    python -m kvcli.cli.docs                 # rewrite man/, completions/ and the fast table
     python -m kvcli.cli.docs --output-dir D  # write them under D instead
     python -m kvcli.cli.docs --check         # exit 1 when the committed copies are stale
 
@@ -9,6 +9,8 @@ a new command appears in it with its options and examples as soon as it is regis
 The output is byte-stable: no "today" in it; `.TH` carries the date of SOURCE_DATE_EPOCH
 when that is set, otherwise the version. The completion files are what
 `_KVCLI_COMPLETE=source_<shell> kvcli` prints: shims that call kvcli back on each TAB.
+The fast argv path's table (kvcli/cli/fast_table.py) is derived from the same
+declarations Typer builds the commands from.
 """
 
 from __future__ import annotations
@@ -27,7 +29,19 @@ COMPLETIONS = {
     "completions/_kvcli": "source_zsh",
     "completions/kvcli.fish": "source_fish",
 }
+FAST_TABLE_PATH = "kvcli/cli/fast_table.py"
 REPO_ROOT = Path(__file__).resolve().parents[2]
+# The commands scripts call in loops: they run without importing Typer (kvcli/cli/fast.py).
+FAST_COMMANDS = tuple(
+    [f"keyvault {kind} {verb}" for kind in ("secret", "key", "certificate")
+     for verb in ("show", "list", "list-versions", "list-deleted", "show-deleted", "delete",
+                  "recover", "purge", "backup", "restore", "set-attributes")]
+    + ["keyvault secret set", "keyvault secret download", "keyvault key download",
+       "keyvault key create", "keyvault key import", "keyvault key rotate",
+       "keyvault key encrypt", "keyvault key decrypt", "keyvault key sign",
+       "keyvault key verify", "keyvault certificate create", "keyvault certificate import",
+       "keyvault certificate download", "keyvault show", "keyvault list",
+       "keyvault list-deleted", "keyvault show-deleted", "clock show"])
 
 
 # --------------------------------------------------------------------------- the tree
@@ -71,7 +85,7 @@ def walk(app: Any = None) -> Iterator[CommandDoc]:
     from kvcli.cli.command import GLOBAL_PANEL
 
     if app is None:
-        from kvcli.cli.app import app
+        from kvcli.cli.typer_build import app
 
     root = typer.main.get_command(app)
 
@@ -301,9 +315,112 @@ def completion_script(source: str) -> str:
     return text
 
 
+# --------------------------------------------------------------------------- fast table
+
+def _module_of(path: str) -> str:
+    """The module declaring the command at `path` ("keyvault secret show")."""
+    from kvcli.cli.app import COMMAND_TREE
+
+    *groups, _ = path.split(" ")
+    tree, module = COMMAND_TREE, "kvcli.cli.root"
+    for group in groups:
+        module, tree = tree[group].module, tree[group].children
+    return module
+
+
+def _option_row(parameter: Any) -> tuple[list[str], tuple]:
+    """(option strings, (parameter, kind, value type)) of one parameter, as Typer reads it."""
+    from typing import Optional, get_args
+
+    from kvcli.cli import declare, fast, params
+    from kvcli.cli.typer_build import declarations
+
+    declared = declarations(parameter)
+    if len(declared) != 1 or isinstance(declared[0], declare.Argument):
+        raise ValueError(f"{parameter.name}: the fast path reads named options only")
+    option = declared[0]
+    base = get_args(parameter.annotation)[0]
+    value_type = option.settings.get("click_type")
+    if "/" in "".join(option.param_decls) or set(option.settings) & {"callback", "is_flag"}:
+        kind = "unsupported"
+    elif value_type is not None:
+        kind = fast.VALUE if isinstance(value_type, params.ValueType) else "unsupported"
+    elif base is bool:
+        kind = fast.FLAG
+    else:
+        kind = fast.VALUE if base in (str, Optional[str]) else "unsupported"
+    spec = (type(value_type).__name__, value_type.arguments()) \
+        if kind == fast.VALUE and value_type is not None else None
+    return list(option.names), (parameter.name, kind, spec)
+
+
+def _options(parameters: Any) -> tuple[dict, tuple, dict]:
+    """({option string: (parameter, kind, value type)}, required parameters,
+    {parameter: (configured key, required, exclusive with)}) of some parameters."""
+    from inspect import Parameter
+
+    from kvcli.cli.typer_build import declarations
+
+    options, required, configured = {}, [], {}
+    for parameter in parameters:
+        names, row = _option_row(parameter)
+        options.update(dict.fromkeys(names, row))
+        setting = declarations(parameter)[0].configured
+        if setting is not None:
+            configured[parameter.name] = setting
+        if (parameter.default is Parameter.empty and setting is None) \
+                or (setting is not None and setting[1]):
+            required.append(parameter.name)
+    return options, tuple(required), configured
+
+
+def fast_table() -> dict[str, Any]:
+    """The fast path's table: each command's own options (with whether az's policy
+    arguments apply), and az's global and policy options once."""
+    from importlib import import_module
+    from inspect import Parameter
+
+    from kvcli.cli.command import GLOBAL_OPTIONS, POLICY_OPTIONS
+
+    def parameters(options):
+        return [Parameter(o.name, Parameter.KEYWORD_ONLY, annotation=o.annotation,
+                          default=o.default) for o in options]
+
+    commands = {}
+    for path in FAST_COMMANDS:
+        module = _module_of(path)
+        run = import_module(module).app.find(path.rsplit(" ", 1)[-1]).run
+        own, required, configured = _options(signature_of(run).parameters.values())
+        shared = _options(parameters(GLOBAL_OPTIONS + POLICY_OPTIONS))[0]
+        if set(own) & set(shared):
+            raise ValueError(f"{path} declares a global option itself: keep it off the fast path")
+        commands[path] = (module, own, required, configured, run.kvcli_policy)
+    return {"COMMANDS": commands,
+            "GLOBAL_OPTIONS": _options(parameters(GLOBAL_OPTIONS))[0],
+            "POLICY_OPTIONS": _options(parameters(POLICY_OPTIONS))[0]}
+
+
+def signature_of(run: Any) -> Any:
+    """A command handler's own signature (without az's global arguments)."""
+    import inspect
+
+    return inspect.signature(run.kvcli_handler, eval_str=True)
+
+
+def render_fast_table() -> str:
+    import pprint
+
+    text = ('"""Generated by `python -m kvcli.cli.docs` from the command declarations: the '
+            'fast argv\npath\'s view of the everyday commands (see kvcli/cli/fast.py). Do not '
+            'edit."""\n')
+    for name, value in fast_table().items():
+        text += f"\n{name} = {pprint.pformat(value, width=99, sort_dicts=True)}\n"
+    return text
+
+
 def generate() -> dict[str, str]:
     """Relative path -> content of every generated file."""
-    files = {MAN_PATH: render_man()}
+    files = {MAN_PATH: render_man(), FAST_TABLE_PATH: render_fast_table()}
     for path, source in COMPLETIONS.items():
         files[path] = completion_script(source)
     return files

@@ -5,20 +5,19 @@ from __future__ import annotations
 import sys
 from typing import Annotated
 
-import typer
-
 from kvcli.cli import console
 from kvcli.cli.app import new_app
 from kvcli.cli.command import command
 from kvcli.cli.context import open_home
+from kvcli.cli.declare import Option
 from kvcli.cli.params import (NoWait, RequiredLocation, Tags, WaitCreated, WaitCustom,
                               WaitDeleted, WaitExists, WaitInterval, WaitTimeout, WaitUpdated)
 from kvcli.errors import KvError
 
 app = new_app()
 
-GroupName = Annotated[str, typer.Option("--name", "-n", "--resource-group", "-g",
-                                        metavar="NAME", help="Name of resource group.")]
+GroupName = Annotated[str, Option("--name", "-n", "--resource-group", "-g",
+                                  metavar="NAME", help="Name of resource group.")]
 
 
 def _groups():
@@ -66,8 +65,8 @@ def group_exists(name: GroupName):
          examples=("Delete a resource group without a prompt:\n"
                    "    kvcli group delete -n MyResourceGroup --yes",))
 def delete_group(name: GroupName,
-                 yes: Annotated[bool, typer.Option("--yes", "-y",
-                                                   help="Do not prompt for confirmation.")] = False,
+                 yes: Annotated[bool, Option("--yes", "-y",
+                                             help="Do not prompt for confirmation.")] = False,
                  no_wait: NoWait = False):
     if not yes:
         _confirm()

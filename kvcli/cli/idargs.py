@@ -8,9 +8,8 @@ from __future__ import annotations
 
 from typing import Annotated, NamedTuple, Optional
 
-import typer
-
 from kvcli.cli.completers import active_vault_names, object_names
+from kvcli.cli.declare import Option
 from kvcli.cli.params import defaulted
 from kvcli.errors import KvError
 
@@ -18,7 +17,7 @@ PANEL = "Id Arguments"
 INCORRECT_USAGE = ("incorrect usage: --id ID | --vault-name/--hsm-name VAULT/HSM --name/-n NAME "
                    "[--version VERSION]")
 
-Id = Annotated[Optional[str], typer.Option(
+Id = Annotated[Optional[str], Option(
     "--id", metavar="ID", rich_help_panel=PANEL,
     help="Id of the object. If specified all other 'Id' arguments should be omitted.")]
 VaultName = defaulted(Optional[str], "--vault-name", key="vault", exclusive_with="id",
@@ -30,7 +29,7 @@ RequiredVaultName = defaulted(str, "--vault-name", key="vault", required=True, m
                               rich_help_panel=PANEL, autocompletion=active_vault_names,
                               help="Name of the Key Vault. Required unless defaults.vault is "
                                    "configured (`kvcli config set defaults.vault=<name>`).")
-Version = Annotated[Optional[str], typer.Option(
+Version = Annotated[Optional[str], Option(
     "--version", "-v", metavar="VERSION", rich_help_panel=PANEL,
     help="The version of the object. If omitted, uses the latest version.")]
 
@@ -40,10 +39,10 @@ def name_option(noun: str, *, required: bool = False):
     in the vault given on the command line."""
     annotation = str if required else Optional[str]
     hint = "" if required else " Required if --id is not specified."
-    return Annotated[annotation, typer.Option("--name", "-n", metavar="NAME",
-                                              rich_help_panel=PANEL,
-                                              autocompletion=object_names(f"{noun}s"),
-                                              help=f"Name of the {noun}.{hint}")]
+    return Annotated[annotation, Option("--name", "-n", metavar="NAME",
+                                        rich_help_panel=PANEL,
+                                        autocompletion=object_names(f"{noun}s"),
+                                        help=f"Name of the {noun}.{hint}")]
 
 
 class Target(NamedTuple):

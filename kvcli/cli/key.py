@@ -7,12 +7,11 @@ import binascii
 import os
 from typing import Annotated, Any, Optional
 
-import typer
-
 from kvcli.cli import console, idargs
 from kvcli.cli.app import new_app
 from kvcli.cli.command import command
 from kvcli.cli.context import open_home
+from kvcli.cli.declare import Option
 from kvcli.cli.params import INT, AzChoiceList, MaxResults, Tags, choice, tristate
 from kvcli.errors import KvError, UsageError
 
@@ -39,39 +38,39 @@ SIGNATURE_ALGORITHMS = ("ES256", "ES256K", "ES384", "ES512", "HS256", "HS384", "
 MAX_INPUT_FILE_BYTES = 64 * 1024
 
 KeyName = idargs.name_option("key")
-Expires = Annotated[Optional[str], typer.Option(
+Expires = Annotated[Optional[str], Option(
     "--expires", metavar="DATETIME",
     help="Expiration UTC datetime  (Y-m-d'T'H:M:S'Z').")]
-NotBefore = Annotated[Optional[str], typer.Option(
+NotBefore = Annotated[Optional[str], Option(
     "--not-before", metavar="DATETIME",
     help="Key not usable before the provided UTC datetime  (Y-m-d'T'H:M:S'Z').")]
-Ops = Annotated[Optional[Any], typer.Option(
+Ops = Annotated[Optional[Any], Option(
     "--ops", click_type=AzChoiceList(OPS), metavar="OPS",
     help="Space-separated list of permitted JSON web key operations. Allowed values: "
          + ", ".join(OPS) + ".")]
 Exportable = tristate("--exportable", "Whether the private key can be exported. Needs a "
                       "release policy (--policy).")
-Policy = Annotated[Optional[str], typer.Option(
+Policy = Annotated[Optional[str], Option(
     "--policy", metavar="POLICY",
     help="The policy rules under which the key can be exported: a JSON string or the path "
          "of a file holding it.")]
 Immutable = tristate("--immutable", "Mark a release policy immutable. An immutable release "
                      "policy cannot be changed or updated after being marked immutable.")
-Algorithm = Annotated[str, typer.Option(
+Algorithm = Annotated[str, Option(
     "--algorithm", "-a", click_type=choice(*ENCRYPTION_ALGORITHMS), metavar="ALGORITHM",
     help="Algorithm identifier. Allowed values: " + ", ".join(ENCRYPTION_ALGORITHMS) + ".")]
-SignAlgorithm = Annotated[str, typer.Option(
+SignAlgorithm = Annotated[str, Option(
     "--algorithm", "-a", click_type=choice(*SIGNATURE_ALGORITHMS), metavar="ALGORITHM",
     help="Algorithm identifier. Allowed values: " + ", ".join(SIGNATURE_ALGORITHMS) + ".")]
-Digest = Annotated[str, typer.Option(
+Digest = Annotated[str, Option(
     "--digest", metavar="DIGEST",
     help="The value to sign or verify: a base64-encoded digest whose length fits the "
          "algorithm (32 bytes for *256, 48 for *384, 64 for *512).")]
-Iv = Annotated[Optional[str], typer.Option(
+Iv = Annotated[Optional[str], Option(
     "--iv", metavar="HEX", help="Initialization vector (hex). Required for AES-CBC.")]
-Aad = Annotated[Optional[str], typer.Option(
+Aad = Annotated[Optional[str], Option(
     "--aad", metavar="HEX", help="Additional data to authenticate (hex). Only for AES-GCM.")]
-DataType = Annotated[str, typer.Option(
+DataType = Annotated[str, Option(
     "--data-type", click_type=choice("base64", "plaintext"), metavar="TYPE",
     help="The type of the original data (encrypt) or of the result (decrypt). Allowed "
          "values: base64, plaintext.")]
@@ -144,19 +143,19 @@ def _hex_argument(value: str | None) -> bytes | None:
 def create_key(
     name: idargs.name_option("key", required=True),
     vault_name: idargs.RequiredVaultName,
-    kty: Annotated[Optional[str], typer.Option(
+    kty: Annotated[Optional[str], Option(
         "--kty", click_type=choice("EC", "EC-HSM", "RSA", "RSA-HSM", "oct", "oct-HSM"),
         metavar="KTY", help="The type of key to create. Allowed values: EC, EC-HSM, RSA, "
                             "RSA-HSM, oct, oct-HSM. Default: RSA (EC when --curve is given).")]
     = None,
-    protection: Annotated[Optional[str], typer.Option(
+    protection: Annotated[Optional[str], Option(
         "--protection", "-p", click_type=choice("hsm", "software"), metavar="PROTECTION",
         help="Specifies the type of key protection. Allowed values: hsm, software.")] = None,
-    size: Annotated[Optional[int], typer.Option(
+    size: Annotated[Optional[int], Option(
         "--size", click_type=INT, metavar="BITS",
         help="The key size in bits: 2048, 3072 or 4096 for RSA (default 2048); 128, 192 or "
              "256 for oct-HSM.")] = None,
-    curve: Annotated[Optional[str], typer.Option(
+    curve: Annotated[Optional[str], Option(
         "--curve", click_type=choice("P-256", "P-256K", "P-384", "P-521"), metavar="CURVE",
         help="Elliptic curve name. Allowed values: P-256, P-256K, P-384, P-521.")] = None,
     ops: Ops = None,
@@ -198,31 +197,31 @@ def _key_type(kty: str | None, curve: str | None, protection: str | None) -> str
 def import_key(
     name: idargs.name_option("key", required=True),
     vault_name: idargs.RequiredVaultName,
-    pem_file: Annotated[Optional[str], typer.Option(
+    pem_file: Annotated[Optional[str], Option(
         "--pem-file", metavar="PATH", rich_help_panel=KEY_SOURCE_PANEL,
         help="PEM file containing the key to be imported.")] = None,
-    pem_string: Annotated[Optional[str], typer.Option(
+    pem_string: Annotated[Optional[str], Option(
         "--pem-string", metavar="PEM", rich_help_panel=KEY_SOURCE_PANEL,
         help="PEM string containing the key to be imported.")] = None,
-    pem_password: Annotated[Optional[str], typer.Option(
+    pem_password: Annotated[Optional[str], Option(
         "--pem-password", metavar="PASSWORD", rich_help_panel=KEY_SOURCE_PANEL,
         help="Password of PEM file.")] = None,
-    byok_file: Annotated[Optional[str], typer.Option(
+    byok_file: Annotated[Optional[str], Option(
         "--byok-file", metavar="PATH", rich_help_panel=KEY_SOURCE_PANEL,
         help="BYOK file containing the key to be imported. Must not be password protected. "
              "Refused by kvcli: its key is wrapped for a real HSM.")] = None,
-    byok_string: Annotated[Optional[str], typer.Option(
+    byok_string: Annotated[Optional[str], Option(
         "--byok-string", metavar="BYOK", rich_help_panel=KEY_SOURCE_PANEL,
         help="BYOK string containing the key to be imported. Refused by kvcli, as "
              "--byok-file.")] = None,
-    kty: Annotated[str, typer.Option(
+    kty: Annotated[str, Option(
         "--kty", click_type=choice("EC", "RSA", "oct"), metavar="KTY",
         help="The type of key to import (only for BYOK). Allowed values: EC, RSA, oct.")]
     = "RSA",
-    curve: Annotated[Optional[str], typer.Option(
+    curve: Annotated[Optional[str], Option(
         "--curve", click_type=choice("P-256", "P-256K", "P-384", "P-521"), metavar="CURVE",
         help="The curve name of the key to import (only for BYOK).")] = None,
-    protection: Annotated[Optional[str], typer.Option(
+    protection: Annotated[Optional[str], Option(
         "--protection", "-p", click_type=choice("hsm", "software"), metavar="PROTECTION",
         help="Specifies the type of key protection. Allowed values: hsm, software.")] = None,
     ops: Ops = None,
@@ -360,7 +359,7 @@ def purge(id: idargs.Id = None, vault_name: idargs.VaultName = None, name: KeyNa
          "can restore.",
          examples=("Back up a key to a file:\n"
                    "    kvcli keyvault key backup --vault-name MyVault -n MyKey -f mykey.blob",))
-def backup(file: Annotated[str, typer.Option("--file", "-f", metavar="PATH",
+def backup(file: Annotated[str, Option("--file", "-f", metavar="PATH",
                                               help="Local file path in which to store key "
                                                    "backup.")],
            id: idargs.Id = None, vault_name: idargs.VaultName = None, name: KeyName = None):
@@ -377,15 +376,15 @@ def backup(file: Annotated[str, typer.Option("--file", "-f", metavar="PATH",
          "versions, attributes and tags.",
          examples=("Restore a key into another vault of the same geography:\n"
                    "    kvcli keyvault key restore --vault-name OtherVault -f mykey.blob",))
-def restore(file: Annotated[Optional[str], typer.Option(
+def restore(file: Annotated[Optional[str], Option(
                 "--file", "-f", metavar="PATH",
                 help="Local key backup from which to restore key.")] = None,
             id: idargs.Id = None, vault_name: idargs.VaultName = None,
-            name: Annotated[Optional[str], typer.Option(
+            name: Annotated[Optional[str], Option(
                 "--name", "-n", metavar="NAME",
                 help="Name of the key. (Only for restoring from storage account; not "
                      "supported by kvcli.)")] = None,
-            no_wait: Annotated[bool, typer.Option(
+            no_wait: Annotated[bool, Option(
                 "--no-wait", help="Do not wait for the long-running operation to finish. "
                                   "(Only for restoring from storage account.)")] = False):
     from kvcli.core.backup import read_blob_file
@@ -409,11 +408,11 @@ def restore(file: Annotated[Optional[str], typer.Option(
                    "Save it as DER:\n"
                    "    kvcli keyvault key download --vault-name MyVault -n MyKey -f key.der "
                    "-e DER"))
-def download(file: Annotated[str, typer.Option("--file", "-f", metavar="PATH",
+def download(file: Annotated[str, Option("--file", "-f", metavar="PATH",
                                                 help="File to receive the key contents.")],
              id: idargs.Id = None, vault_name: idargs.VaultName = None,
              name: KeyName = None, version: idargs.Version = None,
-             encoding: Annotated[str, typer.Option(
+             encoding: Annotated[str, Option(
                  "--encoding", "-e", click_type=choice("DER", "PEM"), metavar="ENCODING",
                  help="Encoding of the key, default: PEM. Allowed values: DER, PEM.")]
              = "PEM"):
@@ -444,7 +443,7 @@ def rotate(id: idargs.Id = None, vault_name: idargs.VaultName = None, name: KeyN
                    "    kvcli keyvault key encrypt --vault-name MyVault -n MyKey "
                    "-a RSA-OAEP-256 --value hello --data-type plaintext",))
 def encrypt(algorithm: Algorithm,
-            value: Annotated[str, typer.Option(
+            value: Annotated[str, Option(
                 "--value", metavar="VALUE",
                 help="The value to be encrypted. Default data type is Base64 encoded "
                      "string.")],
@@ -465,14 +464,14 @@ def encrypt(algorithm: Algorithm,
                    "    kvcli keyvault key decrypt --vault-name MyVault -n MyKey "
                    "-a RSA-OAEP-256 --value CIPHERTEXT --data-type plaintext",))
 def decrypt(algorithm: Algorithm,
-            value: Annotated[str, typer.Option(
+            value: Annotated[str, Option(
                 "--value", metavar="VALUE",
                 help="The value to be decrypted, which should be the result of \"kvcli "
                      "keyvault key encrypt\" (base64).")],
             id: idargs.Id = None, vault_name: idargs.VaultName = None, name: KeyName = None,
             version: idargs.Version = None, data_type: DataType = "base64",
             iv: Iv = None, aad: Aad = None,
-            tag: Annotated[Optional[str], typer.Option(
+            tag: Annotated[Optional[str], Option(
                 "--tag", metavar="HEX",
                 help="The authentication tag generated during encryption (hex). Only for "
                      "AES-GCM.")] = None):
@@ -511,7 +510,7 @@ def sign(algorithm: SignAlgorithm, digest: Digest, id: idargs.Id = None,
                    "    kvcli keyvault key verify --vault-name MyVault -n MyKey -a RS256 "
                    "--digest DIGEST --signature SIGNATURE",))
 def verify(algorithm: SignAlgorithm, digest: Digest,
-           signature: Annotated[str, typer.Option(
+           signature: Annotated[str, Option(
                "--signature", metavar="SIGNATURE", help="The signature to be verified "
                                                        "(base64).")],
            id: idargs.Id = None, vault_name: idargs.VaultName = None, name: KeyName = None,

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated
 
-import typer
-
 from kvcli.cli import idargs
 from kvcli.cli.app import new_app
 from kvcli.cli.command import command
 from kvcli.cli.context import open_home
+from kvcli.cli.declare import Option
 from kvcli.errors import KvError
 
 app = new_app()
@@ -39,7 +38,7 @@ def show_policy(id: idargs.Id = None, vault_name: idargs.VaultName = None,
                    "Read the policy from a file:\n"
                    "    kvcli keyvault key rotation-policy update --vault-name MyVault -n MyKey "
                    "--value policy.json"))
-def update_policy(value: Annotated[str, typer.Option(
+def update_policy(value: Annotated[str, Option(
                       "--value", metavar="POLICY",
                       help="The rotation policy: a JSON string or the path of a file holding "
                            "it.")],

@@ -8,12 +8,11 @@ from __future__ import annotations
 
 from typing import Annotated, Optional
 
-import typer
-
 from kvcli.cli import console
 from kvcli.cli.app import new_app
 from kvcli.cli.command import command
 from kvcli.cli.context import open_home
+from kvcli.cli.declare import Option
 from kvcli.cli.params import (WORDS, NoWait, ResourceGroup, VaultName, WaitCreated, WaitCustom,
                               WaitDeleted, WaitExists, WaitInterval, WaitTimeout, WaitUpdated,
                               last_occurrence)
@@ -22,14 +21,14 @@ app = new_app()
 
 OFFLINE_NOTE = (" Recorded and shown as in Azure; kvcli does not filter data-plane calls by "
                 "network rules.")
-IpAddress = Annotated[Optional[list[str]], typer.Option(
+IpAddress = Annotated[Optional[list[str]], Option(
     "--ip-address", click_type=WORDS, metavar="IP",
     help="IPv4 address or CIDR range. Can supply a list: --ip-address ip1 [ip2]...")]
-Subnet = Annotated[Optional[str], typer.Option(
+Subnet = Annotated[Optional[str], Option(
     "--subnet", metavar="SUBNET",
     help="Name or ID of subnet. If name is supplied, `--vnet-name` must be supplied.")]
-VnetName = Annotated[Optional[str], typer.Option("--vnet-name", metavar="NAME",
-                                                 help="Name of a virtual network.")]
+VnetName = Annotated[Optional[str], Option("--vnet-name", metavar="NAME",
+                                           help="Name of a virtual network.")]
 
 
 def _change(name: str, resource_group: str | None, ip_address: list | None,

@@ -8,10 +8,8 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Optional
 
-import typer
-from typer._click.types import ParamType
-
 from kvcli.cli import completers
+from kvcli.cli.declare import Option
 from kvcli.errors import UsageError
 
 # Flags az declares with nargs='?': given alone they mean "true" (see cli/argv.py).
@@ -33,26 +31,44 @@ ORDERED_OPTIONS = frozenset({"--set", "--add", "--remove"})
 POSITION_SEPARATOR = "\x1e"
 
 
+class ValueType:
+    """An az value type: `convert(value, param, ctx)` as Click calls it (`param.opts` and
+    `ctx.command_path` name the option and command in errors). Plain, so that declaring
+    an option costs no Typer import; kvcli/cli/typer_build.py hands it to Click."""
+
+    name = "text"
+
+    def convert(self, value: Any, param: Any, ctx: Any) -> Any:
+        return value
+
+    def completions(self, incomplete: str) -> list[str]:
+        return []
+
+    def arguments(self) -> tuple:
+        """What the type is made from (`type(self)(*arguments)`): the fast table keeps it."""
+        return ()
+
+
 def _option_name(param: Any) -> str:
     names = [o for o in getattr(param, "opts", []) if o.startswith("--")]
     return names[0] if names else (param.opts[0] if param is not None else "")
 
 
-class AzChoice(ParamType):
+class AzChoice(ValueType):
     """A case-insensitive enumeration, returned in its canonical spelling; the shell
     completes its values (so bash never falls back to file names there)."""
 
     name = "choice"
 
     def __init__(self, choices: tuple[str, ...]) -> None:
-        self.choices = choices
+        self.choices = tuple(choices)
 
-    def shell_complete(self, ctx: Any, param: Any, incomplete: str) -> list:
-        from typer._click.shell_completion import CompletionItem
+    def arguments(self) -> tuple:
+        return (self.choices,)
 
+    def completions(self, incomplete: str) -> list[str]:
         prefix = (incomplete or "").lower()
-        return [CompletionItem(choice) for choice in self.choices
-                if choice.lower().startswith(prefix)]
+        return [choice for choice in self.choices if choice.lower().startswith(prefix)]
 
     def convert(self, value: Any, param: Any, ctx: Any) -> Any:
         if value is None:
@@ -73,13 +89,16 @@ class AzBool(AzChoice):
     def __init__(self) -> None:
         super().__init__(("false", "true"))
 
+    def arguments(self) -> tuple:
+        return ()
+
     def convert(self, value: Any, param: Any, ctx: Any) -> Any:
         if isinstance(value, bool) or value is None:
             return value
         return super().convert(value, param, ctx) == "true"
 
 
-class AzInt(ParamType):
+class AzInt(ValueType):
     name = "int"
 
     def convert(self, value: Any, param: Any, ctx: Any) -> Any:
@@ -106,7 +125,7 @@ class AzMaxResults(AzInt):
         return number
 
 
-class AzTags(ParamType):
+class AzTags(ValueType):
     """`--tags a=b c=d` (space separated, as az takes them); `--tags ""` clears all tags."""
 
     name = "tags"
@@ -135,7 +154,7 @@ class AzChoiceList(AzChoice):
                 for word in str(value).split(MULTI_VALUE_SEPARATOR) if word]
 
 
-class AzWords(ParamType):
+class AzWords(ValueType):
     """The words of a nargs='*' option, as cli/argv.py joined them."""
 
     name = "words"
@@ -151,7 +170,7 @@ def last_occurrence(occurrences: list[list[str]] | None) -> list[str]:
     return list(occurrences[-1]) if occurrences else []
 
 
-class AzOrderedWords(ParamType):
+class AzOrderedWords(ValueType):
     """One occurrence of a generic update option: (its position, its words)."""
 
     name = "ordered"
@@ -187,42 +206,20 @@ TAGS = AzTags()
 WORDS = AzWords()
 ORDERED_WORDS = AzOrderedWords()
 
-MaxResults = Annotated[Optional[int], typer.Option(
+MaxResults = Annotated[Optional[int], Option(
     "--maxresults", click_type=AzMaxResults(), metavar="N",
     help="Maximum number of results to return in a page. If not specified, the service will "
          "return up to 25 results.")]
-Tags = Annotated[Optional[Any], typer.Option(
+Tags = Annotated[Optional[Any], Option(
     "--tags", click_type=TAGS, metavar="TAGS",
     help='Space-separated tags: key[=value] [key[=value] ...]. Use "" to clear existing tags.')]
 
 
-def _configured(key: str) -> str | None:
+def configured_default(key: str) -> str | None:
     """`defaults.<key>` from the environment or the config file; "" counts as unset."""
     from kvcli import config
 
     return config.effective("defaults", key) or None
-
-
-def _fill_from(key: str, *, exclusive_with: str | None = None) -> Any:
-    """An option callback: an omitted option takes the configured default, as az's
-    `configured_default`. Omitted options are processed after given ones, so a given
-    `exclusive_with` option (e.g. --id) is already in ctx.params and wins."""
-
-    def fill(ctx, param, value):
-        if value is None and not (exclusive_with and ctx.params.get(exclusive_with)):
-            return _configured(key)
-        return value
-
-    return fill
-
-
-def _require(ctx, param, value):
-    """The option is required unless a default is configured (the factory supplied it)."""
-    if value is None and not ctx.resilient_parsing:
-        from typer._click.exceptions import MissingParameter
-
-        raise MissingParameter(ctx=ctx, param=param)
-    return value
 
 
 def defaulted(annotation: Any, *decls: str, key: str, required: bool = False,
@@ -233,12 +230,8 @@ def defaulted(annotation: Any, *decls: str, key: str, required: bool = False,
     default: their default comes from the config, and with none configured the option is
     reported missing exactly as Click reports a required option.
     """
-    if required:
-        return Annotated[annotation, typer.Option(
-            *decls, default_factory=lambda: _configured(key), callback=_require,
-            show_default=False, **option)]
-    return Annotated[annotation, typer.Option(
-        *decls, callback=_fill_from(key, exclusive_with=exclusive_with), **option)]
+    return Annotated[annotation, Option(*decls, configured=(key, required, exclusive_with),
+                                        **option)]
 
 
 GROUP_HELP = ("Name of resource group. You can configure the default group using "
@@ -260,10 +253,10 @@ RequiredLocation = defaulted(str, "--location", "-l", key="location", required=T
                              help=LOCATION_HELP + " Required unless configured.")
 # `keyvault show|delete|... --name/-n`: completes vault names (no configured default: az
 # fills only --vault-name style arguments from defaults).
-VaultName = Annotated[str, typer.Option("--name", "-n", metavar="NAME",
-                                        autocompletion=completers.vault_names,
-                                        help="Name of the Vault.")]
-OptionalVaultName = Annotated[Optional[str], typer.Option(
+VaultName = Annotated[str, Option("--name", "-n", metavar="NAME",
+                                  autocompletion=completers.vault_names,
+                                  help="Name of the Vault.")]
+OptionalVaultName = Annotated[Optional[str], Option(
     "--name", "-n", metavar="NAME", autocompletion=completers.vault_names,
     help="Name of the Vault.")]
 # `--vault-name` outside the Id Arguments (e.g. `keyvault backup-all`).
@@ -271,31 +264,31 @@ RequiredVaultNameOption = defaulted(str, "--vault-name", key="vault", required=T
                                     metavar="NAME",
                                     autocompletion=completers.active_vault_names,
                                     help=VAULT_HELP + " Required unless configured.")
-NoWait = Annotated[bool, typer.Option(
+NoWait = Annotated[bool, Option(
     "--no-wait", help="Do not wait for the long-running operation to finish.")]
 
 
 def tristate(flag: str, help: str, panel: str | None = None) -> Any:
     """An `--enable-x [true|false]` option whose bare form means true."""
     # Annotated as str: Typer would turn a bool into an on/off flag pair; AzBool converts.
-    return Annotated[Optional[str], typer.Option(flag, click_type=BOOL, metavar="{false, true}",
+    return Annotated[Optional[str], Option(flag, click_type=BOOL, metavar="{false, true}",
                                             help=help, rich_help_panel=panel)]
 
 
 GENERIC_PANEL = "Generic Update Arguments"
-SetProperties = Annotated[Optional[list[Any]], typer.Option(
+SetProperties = Annotated[Optional[list[Any]], Option(
     "--set", click_type=ORDERED_WORDS, metavar="KEY=VALUE", rich_help_panel=GENERIC_PANEL,
     help="Update an object by specifying a property path and value to set.  Example: "
          "`--set property1.property2=<value>`.")]
-AddProperties = Annotated[Optional[list[Any]], typer.Option(
+AddProperties = Annotated[Optional[list[Any]], Option(
     "--add", click_type=ORDERED_WORDS, metavar="LIST KEY=VALUE", rich_help_panel=GENERIC_PANEL,
     help="Add an object to a list of objects by specifying a path and key value pairs.  "
          "Example: `--add property.listProperty <key=value, string or JSON string>`.")]
-RemoveProperties = Annotated[Optional[list[Any]], typer.Option(
+RemoveProperties = Annotated[Optional[list[Any]], Option(
     "--remove", click_type=ORDERED_WORDS, metavar="LIST INDEX", rich_help_panel=GENERIC_PANEL,
     help="Remove a property or an element from a list.  Example: `--remove property.list "
          "<indexToRemove>` OR `--remove propertyToRemove`.")]
-ForceString = Annotated[bool, typer.Option(
+ForceString = Annotated[bool, Option(
     "--force-string", rich_help_panel=GENERIC_PANEL,
     help="When using 'set' or 'add', preserve string literals instead of attempting to convert "
          "to JSON.")]
@@ -312,23 +305,23 @@ def generic_operations(set_: list | None, add: list | None, remove: list | None)
 
 
 WAIT_PANEL = "Wait Condition Arguments"
-WaitCreated = Annotated[bool, typer.Option(
+WaitCreated = Annotated[bool, Option(
     "--created", rich_help_panel=WAIT_PANEL,
     help="Wait until created with 'provisioningState' at 'Succeeded'.")]
-WaitUpdated = Annotated[bool, typer.Option(
+WaitUpdated = Annotated[bool, Option(
     "--updated", rich_help_panel=WAIT_PANEL,
     help="Wait until updated with provisioningState at 'Succeeded'.")]
-WaitDeleted = Annotated[bool, typer.Option("--deleted", rich_help_panel=WAIT_PANEL,
-                                           help="Wait until deleted.")]
-WaitExists = Annotated[bool, typer.Option("--exists", rich_help_panel=WAIT_PANEL,
-                                          help="Wait until the resource exists.")]
-WaitCustom = Annotated[Optional[str], typer.Option(
+WaitDeleted = Annotated[bool, Option("--deleted", rich_help_panel=WAIT_PANEL,
+                                     help="Wait until deleted.")]
+WaitExists = Annotated[bool, Option("--exists", rich_help_panel=WAIT_PANEL,
+                                    help="Wait until the resource exists.")]
+WaitCustom = Annotated[Optional[str], Option(
     "--custom", metavar="JMESPATH", rich_help_panel=WAIT_PANEL,
     help="Wait until the condition satisfies a custom JMESPath query. E.g. "
          "provisioningState!='InProgress', instanceView.statuses[?code=='PowerState/running'].")]
-WaitInterval = Annotated[int, typer.Option("--interval", click_type=INT, metavar="SECONDS",
-                                           rich_help_panel=WAIT_PANEL,
-                                           help="Polling interval in seconds. Default: 30.")]
-WaitTimeout = Annotated[int, typer.Option("--timeout", click_type=INT, metavar="SECONDS",
-                                          rich_help_panel=WAIT_PANEL,
-                                          help="Maximum wait in seconds. Default: 3600.")]
+WaitInterval = Annotated[int, Option("--interval", click_type=INT, metavar="SECONDS",
+                                     rich_help_panel=WAIT_PANEL,
+                                     help="Polling interval in seconds. Default: 30.")]
+WaitTimeout = Annotated[int, Option("--timeout", click_type=INT, metavar="SECONDS",
+                                    rich_help_panel=WAIT_PANEL,
+                                    help="Maximum wait in seconds. Default: 3600.")]

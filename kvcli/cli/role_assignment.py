@@ -4,32 +4,31 @@ from __future__ import annotations
 
 from typing import Annotated, List, Optional
 
-import typer
-
 from kvcli.cli.app import new_app
 from kvcli.cli.command import command
 from kvcli.cli.context import open_home
+from kvcli.cli.declare import Option
 from kvcli.cli.params import choice
 
 app = new_app()
 
-Assignee = Annotated[Optional[str], typer.Option(
+Assignee = Annotated[Optional[str], Option(
     "--assignee", metavar="ASSIGNEE",
     help="Represent a user or service principal. Supported format: object id, user sign-in "
          "name, or service principal name.")]
-Role = Annotated[Optional[str], typer.Option("--role", metavar="ROLE",
-                                             help="Role name or id.")]
-Scope = Annotated[Optional[str], typer.Option(
+Role = Annotated[Optional[str], Option("--role", metavar="ROLE",
+                                       help="Role name or id.")]
+Scope = Annotated[Optional[str], Option(
     "--scope", metavar="SCOPE",
     help="Scope at which the role assignment applies: the subscription (the default), a "
          "resource group, a vault, or one object in it; e.g. the id printed by "
          "`kvcli keyvault show`, with /secrets/NAME appended for one secret.")]
 
 
-Group = Annotated[Optional[str], typer.Option(
+Group = Annotated[Optional[str], Option(
     "--resource-group", "-g", metavar="NAME",
     help="Use it only if the role or assignment was added at the level of a resource group.")]
-Inherited = Annotated[bool, typer.Option(
+Inherited = Annotated[bool, Option(
     "--include-inherited", help="Include assignments applied on parent scopes.")]
 
 
@@ -53,14 +52,14 @@ def _table(result):
                    "\"Key Vault Secrets Officer\" --scope $(kvcli keyvault show -n MyVault "
                    "--query id -o tsv)",),
          table=_table)
-def create_assignment(role: Annotated[str, typer.Option(
+def create_assignment(role: Annotated[str, Option(
                           "--role", metavar="ROLE", help="Role name or id.")],
                       assignee: Assignee = None,
-                      assignee_object_id: Annotated[Optional[str], typer.Option(
+                      assignee_object_id: Annotated[Optional[str], Option(
                           "--assignee-object-id", metavar="GUID",
                           help="Use this parameter instead of '--assignee' to bypass the "
                                "directory lookup.")] = None,
-                      assignee_principal_type: Annotated[Optional[str], typer.Option(
+                      assignee_principal_type: Annotated[Optional[str], Option(
                           "--assignee-principal-type",
                           click_type=choice("ForeignGroup", "Group", "ServicePrincipal",
                                             "User"),
@@ -84,7 +83,7 @@ def create_assignment(role: Annotated[str, typer.Option(
          table=_table)
 def list_assignments(assignee: Assignee = None, role: Role = None, scope: Scope = None,
                      resource_group: Group = None,
-                     all: Annotated[bool, typer.Option(
+                     all: Annotated[bool, Option(
                          "--all", help="Show all assignments under the current "
                                        "subscription.")] = False,
                      include_inherited: Inherited = False):
@@ -103,12 +102,12 @@ def list_assignments(assignee: Assignee = None, role: Role = None, scope: Scope 
          examples=("Remove Alice's Secrets Officer role on a vault:\n"
                    "    kvcli role assignment delete --assignee alice@contoso.com --role "
                    "\"Key Vault Secrets Officer\" --scope VAULT_ID",))
-def delete_assignments(ids: Annotated[Optional[List[str]], typer.Option(
+def delete_assignments(ids: Annotated[Optional[List[str]], Option(
                            "--ids", metavar="ID",
                            help="Full id of a role assignment (repeat for several).")] = None,
                        assignee: Assignee = None, role: Role = None, scope: Scope = None,
                        resource_group: Group = None, include_inherited: Inherited = False,
-                       yes: Annotated[bool, typer.Option(
+                       yes: Annotated[bool, Option(
                            "--yes", "-y", help="Accepted for az compatibility.")] = False):
     from kvcli.errors import KvError
 

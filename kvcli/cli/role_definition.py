@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated, Optional
 
-import typer
-
 from kvcli.cli.app import new_app
 from kvcli.cli.command import command
 from kvcli.cli.context import open_home
+from kvcli.cli.declare import Option
 
 app = new_app()
 
@@ -20,7 +19,7 @@ app = new_app()
                    "--query \"[].permissions[].actions\"",),
          table=lambda rows: [{"Name": r["roleName"], "Type": r["type"],
                               "Description": r["description"]} for r in rows])
-def list_role_definitions(name: Annotated[Optional[str], typer.Option(
+def list_role_definitions(name: Annotated[Optional[str], Option(
         "--name", "-n", metavar="NAME", help="A role's name or id.")] = None):
     from kvcli.core import roles
 

@@ -5,13 +5,12 @@ from __future__ import annotations
 
 from typing import Annotated, Optional
 
-import typer
-
 from kvcli.cli import console
 from kvcli.cli.account import list_item, subscriptions_table
 from kvcli.cli.app import new_app
 from kvcli.cli.command import command
 from kvcli.cli.context import open_home
+from kvcli.cli.declare import Option
 from kvcli.cli.params import INT
 
 app = new_app()
@@ -40,17 +39,17 @@ def show_version():
                    "Sign in as a service principal:\n"
                    "    kvcli login --service-principal -u APP_ID -p SECRET --tenant TENANT"),
          table=subscriptions_table)
-def login(username: Annotated[str, typer.Option(
+def login(username: Annotated[str, Option(
               "--username", "-u", metavar="UPN",
               help="User name (user principal name), e.g. alice@contoso.com.")],
-          password: Annotated[Optional[str], typer.Option(
+          password: Annotated[Optional[str], Option(
               "--password", "-p", metavar="PASSWORD",
               help="Accepted for az compatibility and ignored.")] = None,
-          service_principal: Annotated[bool, typer.Option(
+          service_principal: Annotated[bool, Option(
               "--service-principal",
               help="Sign in as a service principal (from `kvcli ad sp create-for-rbac`); "
                    "--username is its app id.")] = False,
-          tenant: Annotated[Optional[str], typer.Option(
+          tenant: Annotated[Optional[str], Option(
               "--tenant", "-t", metavar="TENANT",
               help="Accepted for az compatibility; the home has one tenant.")] = None):
     from kvcli.core import principals
@@ -82,19 +81,19 @@ def logout():
                    "    kvcli serve --print-ca > kvcli-ca.pem",
                    "Serve with your own certificate:\n"
                    "    kvcli serve --port 9443 --cert server.pem --key server-key.pem"))
-def serve(host: Annotated[str, typer.Option(
+def serve(host: Annotated[str, Option(
               "--host", metavar="ADDRESS",
               help="Address to listen on. Anything but loopback is warned about: the server "
                    "accepts any token.")] = "127.0.0.1",
-          port: Annotated[int, typer.Option("--port", click_type=INT, metavar="PORT",
-                                            help="TCP port to listen on.")] = 8443,
-          cert: Annotated[Optional[str], typer.Option(
+          port: Annotated[int, Option("--port", click_type=INT, metavar="PORT",
+                                      help="TCP port to listen on.")] = 8443,
+          cert: Annotated[Optional[str], Option(
               "--cert", metavar="FILE",
               help="Server certificate (PEM) to use instead of one issued by the home's CA; "
                    "needs --key.")] = None,
-          key: Annotated[Optional[str], typer.Option(
+          key: Annotated[Optional[str], Option(
               "--key", metavar="FILE", help="Private key (PEM) of --cert.")] = None,
-          print_ca: Annotated[bool, typer.Option(
+          print_ca: Annotated[bool, Option(
               "--print-ca", help="Print the home's CA certificate (PEM), made on first use, "
                                  "and exit.")] = False):
     import sys

@@ -7,12 +7,11 @@ import binascii
 import os
 from typing import Annotated, Optional
 
-import typer
-
 from kvcli.cli import console, idargs
 from kvcli.cli.app import new_app
 from kvcli.cli.command import command
 from kvcli.cli.context import open_home
+from kvcli.cli.declare import Option
 from kvcli.cli.params import MaxResults, Tags, choice, tristate
 from kvcli.errors import KvError, file_error
 
@@ -32,10 +31,10 @@ DELETE_WARNING = (
     "https://learn.microsoft.com/azure/key-vault/general/soft-delete-overview")
 
 SecretName = idargs.name_option("secret")
-Expires = Annotated[Optional[str], typer.Option(
+Expires = Annotated[Optional[str], Option(
     "--expires", metavar="DATETIME",
     help="Expiration UTC datetime  (Y-m-d'T'H:M:S'Z'). Informational for secrets.")]
-NotBefore = Annotated[Optional[str], typer.Option(
+NotBefore = Annotated[Optional[str], Option(
     "--not-before", metavar="DATETIME",
     help="Key not usable before the provided UTC datetime  (Y-m-d'T'H:M:S'Z'). Informational "
          "for secrets.")]
@@ -96,19 +95,19 @@ def _read_value_file(path: str, encoding: str) -> str:
 def set_secret(
     name: idargs.name_option("secret", required=True),
     vault_name: idargs.RequiredVaultName,
-    value: Annotated[Optional[str], typer.Option(
+    value: Annotated[Optional[str], Option(
         "--value", metavar="VALUE", rich_help_panel=CONTENT_PANEL,
         help="Plain text secret value. Cannot be used with --file or --encoding.")] = None,
-    file: Annotated[Optional[str], typer.Option(
+    file: Annotated[Optional[str], Option(
         "--file", "-f", metavar="PATH", rich_help_panel=CONTENT_PANEL,
         help="Source file for secret. Use in conjunction with '--encoding'.")] = None,
-    encoding: Annotated[str, typer.Option(
+    encoding: Annotated[str, Option(
         "--encoding", "-e", click_type=choice(*ENCODINGS), metavar="ENCODING",
         rich_help_panel=CONTENT_PANEL,
         help="Source file encoding. The value is saved as a tag (`file-encoding=<val>`) and "
              "used during download to automatically encode the resulting file. Allowed "
              "values: ascii, base64, hex, utf-16be, utf-16le, utf-8.")] = "utf-8",
-    content_type: Annotated[Optional[str], typer.Option(
+    content_type: Annotated[Optional[str], Option(
         "--content-type", "--description", metavar="TYPE",
         help="Description of the secret contents (e.g. password, connection string, etc).")]
     = None,
@@ -172,7 +171,7 @@ def set_attributes(id: idargs.Id = None, vault_name: idargs.VaultName = None,
                    name: SecretName = None, version: idargs.Version = None,
                    enabled: tristate("--enabled", "Enable the secret.") = None,
                    expires: Expires = None, not_before: NotBefore = None,
-                   content_type: Annotated[Optional[str], typer.Option(
+                   content_type: Annotated[Optional[str], Option(
                        "--content-type", metavar="TYPE",
                        help="Type of the secret value such as a password.")] = None,
                    tags: Tags = None):
@@ -238,15 +237,15 @@ def purge(id: idargs.Id = None, vault_name: idargs.VaultName = None, name: Secre
                    "Decode a base64-stored certificate back to bytes:\n"
                    "    kvcli keyvault secret download --vault-name MyVault -n MyCert "
                    "--file cert.pfx --encoding base64"))
-def download(file: Annotated[str, typer.Option("--file", "-f", metavar="PATH",
+def download(file: Annotated[str, Option("--file", "-f", metavar="PATH",
                                                 help="File to receive the secret contents.")],
              id: idargs.Id = None, vault_name: idargs.VaultName = None,
              name: SecretName = None, version: idargs.Version = None,
-             encoding: Annotated[Optional[str], typer.Option(
+             encoding: Annotated[Optional[str], Option(
                  "--encoding", "-e", click_type=choice(*ENCODINGS), metavar="ENCODING",
                  help="Encoding of the secret. By default, will look for the 'file-encoding' "
                       "tag on the secret. Otherwise will assume 'utf-8'.")] = None,
-             overwrite: Annotated[bool, typer.Option(
+             overwrite: Annotated[bool, Option(
                  "--overwrite", help="Overwrite the file if it exists.")] = False):
     target = idargs.resolve(id, vault_name, name, version)
     if os.path.exists(file) and not overwrite:
@@ -282,7 +281,7 @@ def _write_download(path: str, value: str, encoding: str) -> None:
          examples=("Back up a secret to a file:\n"
                    "    kvcli keyvault secret backup --vault-name MyVault -n MySecret "
                    "-f mysecret.blob",))
-def backup(file: Annotated[str, typer.Option("--file", "-f", metavar="PATH",
+def backup(file: Annotated[str, Option("--file", "-f", metavar="PATH",
                                               help="Local file path in which to store secret "
                                                    "backup.")],
            id: idargs.Id = None, vault_name: idargs.VaultName = None, name: SecretName = None):
@@ -300,7 +299,7 @@ def backup(file: Annotated[str, typer.Option("--file", "-f", metavar="PATH",
          examples=("Restore a secret into another vault of the same geography:\n"
                    "    kvcli keyvault secret restore --vault-name OtherVault "
                    "-f mysecret.blob",))
-def restore(file: Annotated[str, typer.Option("--file", "-f", metavar="PATH",
+def restore(file: Annotated[str, Option("--file", "-f", metavar="PATH",
                                                help="Local secret backup from which to "
                                                     "restore secret.")],
             id: idargs.Id = None, vault_name: idargs.VaultName = None):

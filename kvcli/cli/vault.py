@@ -5,13 +5,12 @@ from __future__ import annotations
 from contextlib import contextmanager
 from typing import Annotated, Optional
 
-import typer
-
 from kvcli.cli import console
 from kvcli.cli.app import new_app
 from kvcli.cli.command import command
 from kvcli.cli.completers import location_names
 from kvcli.cli.context import open_home
+from kvcli.cli.declare import Option
 from kvcli.cli.params import (INT, WORDS, AddProperties, ForceString, Location, NoWait,
                               OptionalVaultName, RemoveProperties, RequiredResourceGroup,
                               RequiredVaultNameOption, ResourceGroup, SetProperties, Tags,
@@ -22,7 +21,7 @@ from kvcli.cli.params import (INT, WORDS, AddProperties, ForceString, Location, 
 app = new_app()
 
 NETWORK_PANEL = "Network Rule Arguments"
-Retention = Annotated[Optional[int], typer.Option(
+Retention = Annotated[Optional[int], Option(
     "--retention-days", click_type=INT, metavar="DAYS",
     help="Soft delete data retention days. It accepts >=7 and <=90. Fixed once the vault "
          "exists.")]
@@ -43,32 +42,32 @@ ForDisk = tristate("--enabled-for-disk-encryption",
 ForTemplate = tristate("--enabled-for-template-deployment",
                        "[Vault Only] Property to specify whether Azure Resource Manager is "
                        "permitted to retrieve secrets from the key vault.")
-PublicAccess = Annotated[Optional[str], typer.Option(
+PublicAccess = Annotated[Optional[str], Option(
     "--public-network-access", click_type=choice("Disabled", "Enabled"),
     metavar="{Disabled, Enabled}",
     help="Property to specify whether the vault will accept traffic from public internet.")]
-DefaultAction = Annotated[Optional[str], typer.Option(
+DefaultAction = Annotated[Optional[str], Option(
     "--default-action", click_type=choice("Allow", "Deny"), metavar="{Allow, Deny}",
     rich_help_panel=NETWORK_PANEL,
     help="Default action to apply when no rule matches.")]
-Bypass = Annotated[Optional[str], typer.Option(
+Bypass = Annotated[Optional[str], Option(
     "--bypass", click_type=choice("AzureServices", "None"), metavar="{AzureServices, None}",
     rich_help_panel=NETWORK_PANEL, help="Bypass traffic for space-separated uses.")]
-NetworkAcls = Annotated[Optional[str], typer.Option(
+NetworkAcls = Annotated[Optional[str], Option(
     "--network-acls", metavar="JSON", rich_help_panel=NETWORK_PANEL,
     help='Network ACLs. It accepts a JSON filename or a JSON string. JSON format: '
          '`{"ip":[<ip1>, <ip2>...],"vnet":[<vnet_name_1>/<subnet_name_1>,<subnet_id2>...]}`. '
          'Recorded and shown as in Azure; kvcli does not filter data-plane calls by them.')]
-NetworkAclsIps = Annotated[Optional[list[str]], typer.Option(
+NetworkAclsIps = Annotated[Optional[list[str]], Option(
     "--network-acls-ips", click_type=WORDS, metavar="IP", rich_help_panel=NETWORK_PANEL,
     help="Network ACLs IP rules. Space-separated list of IP addresses.")]
-NetworkAclsVnets = Annotated[Optional[list[str]], typer.Option(
+NetworkAclsVnets = Annotated[Optional[list[str]], Option(
     "--network-acls-vnets", click_type=WORDS, metavar="VNET", rich_help_panel=NETWORK_PANEL,
     help="Network ACLS VNet rules. Space-separated list of Vnet/subnet pairs or subnet "
          "resource ids.")]
 # Where a vault was deleted is a fact to look up, not a preference: defaults.location is not
 # applied, so a configured default never hides a vault deleted in another region.
-DeletedLocation = Annotated[Optional[str], typer.Option(
+DeletedLocation = Annotated[Optional[str], Option(
     "--location", "-l", metavar="LOCATION", autocompletion=location_names,
     help="Location of the deleted vault. Found by name when omitted.")]
 MAX_JSON_FILE_BYTES = 1024 * 1024
@@ -140,9 +139,9 @@ def create_vault(
     retention_days: Retention = None,
     enable_purge_protection: PurgeProtection = None,
     enable_rbac_authorization: Rbac = None,
-    sku: Annotated[str, typer.Option("--sku", click_type=choice("premium", "standard"),
-                                     metavar="{premium, standard}",
-                                     help="Required. SKU details.")] = "standard",
+    sku: Annotated[str, Option("--sku", click_type=choice("premium", "standard"),
+                               metavar="{premium, standard}",
+                               help="Required. SKU details.")] = "standard",
     tags: Tags = None,
     no_self_perms: tristate("--no-self-perms", "[Vault Only] Don't add permissions for the "
                             "current user/service principal in the new vault.") = None,
@@ -218,7 +217,7 @@ def show_vault(name: VaultName, resource_group: ResourceGroup = None):
                    "    kvcli keyvault list --resource-group MyResourceGroup",),
          table=_vault_table)
 def list_vaults(resource_group: ResourceGroup = None,
-                resource_type: Annotated[Optional[str], typer.Option(
+                resource_type: Annotated[Optional[str], Option(
                     "--resource-type", metavar="TYPE", autocompletion=_resource_types,
                     help="When --resource-type is not present the command will list all "
                          "Vaults. Possible values: vault, hsm.")] = None):
@@ -311,7 +310,7 @@ def delete_vault(name: VaultName, resource_group: ResourceGroup = None, no_wait:
          "subscription.",
          examples=("List the soft-deleted key vaults:\n    kvcli keyvault list-deleted",),
          table=lambda rows: [{"Name": r["name"]} for r in rows])
-def list_deleted_vaults(resource_type: Annotated[Optional[str], typer.Option(
+def list_deleted_vaults(resource_type: Annotated[Optional[str], Option(
         "--resource-type", metavar="TYPE", autocompletion=_resource_types,
         help="When --resource-type is not present the command will list all deleted Vaults. "
              "Possible values: vault, hsm.")] = None):
@@ -358,8 +357,8 @@ def _require_name(name: str | None) -> str:
     return name
 
 
-BackupDir = Annotated[str, typer.Option("--dir", metavar="DIR",
-                                        help="Directory holding one blob per object and "
+BackupDir = Annotated[str, Option("--dir", metavar="DIR",
+                                  help="Directory holding one blob per object and "
                                              "manifest.json.")]
 
 
@@ -435,20 +434,20 @@ def _permissions(kind: str, option: str):
     from kvcli.core.access import POLICY_PERMISSIONS
 
     allowed = POLICY_PERMISSIONS[kind]
-    return Annotated[Optional[str], typer.Option(
+    return Annotated[Optional[str], Option(
         option, click_type=AzChoices(allowed), metavar="PERMISSION", rich_help_panel=PERMISSION_PANEL,
         help=f"Space-separated list of {kind} permissions to assign. `all` grants every "
              f"permission except purge. Allowed values: {', '.join(allowed)}.")]
 
 
-ObjectId = Annotated[Optional[str], typer.Option(
+ObjectId = Annotated[Optional[str], Option(
     "--object-id", metavar="GUID", help="A GUID that identifies the principal that will receive "
                                         "permissions.")]
-Spn = Annotated[Optional[str], typer.Option(
+Spn = Annotated[Optional[str], Option(
     "--spn", metavar="NAME", help="Name of a service principal that will receive permissions.")]
-Upn = Annotated[Optional[str], typer.Option(
+Upn = Annotated[Optional[str], Option(
     "--upn", metavar="UPN", help="Name of a user principal that will receive permissions.")]
-ApplicationId = Annotated[Optional[str], typer.Option(
+ApplicationId = Annotated[Optional[str], Option(
     "--application-id", metavar="GUID",
     help="Application ID of the client making request on behalf of a principal. Exposed for "
          "compound identity using on-behalf-of authentication flow.")]

@@ -103,6 +103,7 @@ DATA_ACTIONS: dict[tuple[str, str], tuple[str, str]] = {
     ("certificates", "Restore"): ("certificates/restore/action", "restore"),
     ("certificates", "GetPending"): ("certificates/read", "get"),
     ("certificates", "DeletePending"): ("certificates/update/action", "update"),
+    ("certificates", "UpdatePending"): ("certificates/update/action", "update"),
     ("certificates", "Merge"): ("certificates/create/action", "create"),
     ("certificates", "GetIssuer"): ("certificatecas/read", "getissuers"),
     ("certificates", "ListIssuers"): ("certificatecas/read", "listissuers"),
@@ -175,12 +176,11 @@ def _assignments(home: Home) -> list[dict]:
 
 def _new_assignment(home: Home, scope: str, role_id: str, principal_id: str,
                     principal_type: str, by: str) -> dict:
-    import uuid
-
     from kvcli.core.clock import home_now
+    from kvcli.core.ids import new_guid
     from kvcli.core.timeutil import to_stamp
 
-    return {"name": str(uuid.uuid4()), "scope": scope, "roleDefinitionId": role_id,
+    return {"name": new_guid(), "scope": scope, "roleDefinitionId": role_id,
             "principalId": principal_id, "principalType": principal_type,
             "createdOn": to_stamp(home_now(home)), "createdBy": by}
 
@@ -456,7 +456,7 @@ def guard(home: Home, action: Action, resource: str, *, vault: dict | None = Non
     """
     from kvcli.core import audit
 
-    with _locked_if_writable(home) as writable:
+    with locked_if_writable(home) as writable:
         caller = principals.caller(home)
         audited = bool(action.operation) and writable
         record = functools.partial(audit.append, home, action=action, resource=resource,
@@ -466,26 +466,28 @@ def guard(home: Home, action: Action, resource: str, *, vault: dict | None = Non
         if not allowed:
             refusal = _refusal(home, action, resource, vault)
             if audited:
-                record(status=403, result="Denied")
+                record(status=403, result="Denied", durable=False)
             raise refusal
+        writes = home.writes
         try:
             yield
         except KvError as error:
             if audited:
                 record(status=error.status if isinstance(error, ServiceError) else 400,
-                       result="Failed")
+                       result="Failed", durable=home.writes != writes)
             raise
         if audited:
-            record(status=200, result="Success")
+            record(status=200, result="Success", durable=home.writes != writes)
 
 
 @contextmanager
-def _locked_if_writable(home: Home) -> Iterator[bool]:
-    """The home's lock, or (on a home that cannot be written) no lock: nothing can change."""
+def locked_if_writable(home: Home, *, wait: bool = True) -> Iterator[bool]:
+    """The home's lock, or (on a home that cannot be written) no lock: nothing can change.
+    Without `wait`, a lock held elsewhere raises lock.Busy."""
     from kvcli.store.home import ReadOnlyHome
 
     try:
-        held = home.locked()
+        held = home.locked(wait=wait)
         held.__enter__()
     except ReadOnlyHome:
         yield False
@@ -513,13 +515,15 @@ def data_operation(kind, operation: str, *, vault_scoped: bool = False) -> Calla
 
         @functools.wraps(function)
         def run(home: Home, vault_name: str, *args, **kwargs):
-            from kvcli.core.objects import DataPlaneVault
+            from kvcli.core.objects import DataPlaneVault, vaults_read_once
 
-            vault = DataPlaneVault(home, vault_name)
-            name = (args[0] if args else kwargs.get("name")) if object_scoped else None
-            resource, uri = _target(home, vault, kind, name)
-            with guard(home, action, resource, vault=vault.record, request_uri=uri):
-                return function(home, vault_name, *args, **kwargs)
+            # The lock first: the vault read for the decision is then the body's too.
+            with locked_if_writable(home), vaults_read_once():
+                vault = DataPlaneVault(home, vault_name)
+                name = (args[0] if args else kwargs.get("name")) if object_scoped else None
+                resource, uri = _target(home, vault, kind, name)
+                with guard(home, action, resource, vault=vault.record, request_uri=uri):
+                    return function(home, vault_name, *args, **kwargs)
 
         run.kvcli_action = action  # type: ignore[attr-defined]
         return run

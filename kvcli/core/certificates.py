@@ -17,8 +17,8 @@ from datetime import datetime, timedelta
 
 from kvcli.core import access, messages
 from kvcli.core.clock import home_now
-from kvcli.core.objects import (CERTIFICATE, KEY, OWNED, SECRET, DataPlaneVault, new_version,
-                                page)
+from kvcli.core.ids import new_version
+from kvcli.core.objects import CERTIFICATE, KEY, OWNED, SECRET, DataPlaneVault, page
 from kvcli.core.tags import object_tags
 from kvcli.core.timeutil import data_plane, from_stamp, to_stamp
 from kvcli.errors import KvError
@@ -767,6 +767,21 @@ def delete_pending(home: Home, vault_name: str, name: str) -> dict:
         else:
             vault.remove(CERTIFICATE, record["name"])
     return view
+
+
+@access.data_operation(CERTIFICATE, "UpdatePending")
+def cancel_pending(home: Home, vault_name: str, name: str) -> dict:
+    """Ask the issuer to cancel a request in progress (Key Vault's PATCH of `pending` with
+    `cancellation_requested`): the operation keeps its status, as in Key Vault, until
+    deleted or merged; a completed operation can no longer be cancelled."""
+    vault = DataPlaneVault(home, vault_name)
+    with home.locked():
+        record = _pending_record(vault, name)
+        if record["operation"]["status"] != "inProgress":
+            raise messages.certificate_operation_not_cancellable(record["name"])
+        record["operation"]["cancellationRequested"] = True
+        vault.write(CERTIFICATE, record)
+    return operation_view(vault, record)
 
 
 @access.data_operation(CERTIFICATE, "Merge")

@@ -377,6 +377,14 @@ def certificate_pending_not_found(name: str) -> ServiceError:
                         status=404)
 
 
+def certificate_operation_not_cancellable(name: str) -> ServiceError:
+    """GUESS (text): a cancellation of an operation that is no longer in progress. The 403 is
+    what Key Vault answers when the request completed first (azure-sdk-for-net's live test
+    VerifyCancelCertificateOperation); its docs say 400."""
+    return ServiceError("Forbidden", f"The certificate operation of {name} is not in progress "
+                        "and can no longer be cancelled.", status=403)
+
+
 def certificate_merge_key_mismatch() -> ServiceError:
     """GUESS: the merged certificate is not for the pending request's key."""
     return ServiceError("BadParameter", "Public key from x509 certificate and key of this "

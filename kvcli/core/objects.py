@@ -7,6 +7,8 @@ A stored object is one file: `{"name", "versions": [oldest..newest], "deleted"}`
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Iterable, Iterator, NamedTuple
 
 from kvcli.core import lifecycle, messages
@@ -31,15 +33,41 @@ CERTIFICATE = ObjectKind("certificates", "deletedcertificates", "certificate", "
                          "CertificateNotFound")
 
 
+# Inside `vaults_read_once`: vault records read, by (home, lowered name, home.writes).
+_READ_ONCE: ContextVar[dict | None] = ContextVar("kvcli_vaults_read_once", default=None)
+
+
+@contextmanager
+def vaults_read_once() -> Iterator[None]:
+    """Within, each `DataPlaneVault(home, name)` reads the vault's file once until the home
+    writes something: an operation resolves its vault for the access check and again in its
+    body. Only for a caller that holds the home's lock throughout (or a read-only home), so
+    that no other process can change the file meanwhile."""
+    if _READ_ONCE.get() is not None:
+        yield
+        return
+    token = _READ_ONCE.set({})
+    try:
+        yield
+    finally:
+        _READ_ONCE.reset(token)
+
+
 class DataPlaneVault:
     """An active vault as its data plane sees it; a missing or deleted vault does not resolve."""
 
     def __init__(self, home: Home, vault_name: str) -> None:
         from kvcli.core.vaults import read_vault
 
-        record = read_vault(home, vault_name)
-        if record is None or record.get("deleted"):
-            raise messages.vault_unreachable(vault_name)
+        read = _READ_ONCE.get()
+        key = (home, vault_name.lower(), home.writes)
+        record = read.get(key) if read is not None else None
+        if record is None:
+            record = read_vault(home, vault_name)
+            if record is None or record.get("deleted"):
+                raise messages.vault_unreachable(vault_name)
+            if read is not None:
+                read[key] = record
         self.home = home
         self.record = record
         self.name = record["name"]
@@ -297,8 +325,3 @@ def page(items: list, max_results: int | None) -> list:
     """`--maxresults N`: the first N items (az truncates client-side); None: all of them."""
     return items if max_results is None else items[:max_results]
 
-
-def new_version() -> str:
-    import uuid
-
-    return uuid.uuid4().hex

@@ -6,12 +6,12 @@ first use. The directory is one small file; the signed-in principal lives in hom
 
 from __future__ import annotations
 
-import uuid
 from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Iterator
 
 from kvcli.core import messages
+from kvcli.core.ids import new_guid
 from kvcli.errors import KvError
 from kvcli.store import paths, schema
 from kvcli.store.home import Home
@@ -34,7 +34,7 @@ def _directory(home: Home) -> dict:
 
 
 def _new_user(upn: str, object_id: str | None = None, display_name: str | None = None) -> dict:
-    return {"id": object_id or str(uuid.uuid4()), "type": "User", "userPrincipalName": upn,
+    return {"id": object_id or new_guid(), "type": "User", "userPrincipalName": upn,
             "displayName": display_name or upn.split("@", 1)[0], "mail": None}
 
 
@@ -236,9 +236,9 @@ def create_service_principal(home: Home, display_name: str | None) -> tuple[dict
 
     caller(home)
     ensure_stored(home)
-    app_id = str(uuid.uuid4())
+    app_id = new_guid()
     name = display_name or home_now(home).strftime("azure-cli-%Y-%m-%d-%H-%M-%S")
-    principal = {"id": str(uuid.uuid4()), "type": "ServicePrincipal", "appId": app_id,
+    principal = {"id": new_guid(), "type": "ServicePrincipal", "appId": app_id,
                  "displayName": name, "servicePrincipalNames": [app_id]}
     with home.locked():
         document = _directory(home)

@@ -9,7 +9,8 @@ from datetime import datetime
 
 from kvcli.core import access, messages
 from kvcli.core.clock import home_now
-from kvcli.core.objects import SECRET, DataPlaneVault, is_managed, new_version, page
+from kvcli.core.ids import new_version
+from kvcli.core.objects import SECRET, DataPlaneVault, is_managed, page
 from kvcli.core.tags import object_tags
 from kvcli.core.timeutil import data_plane, to_stamp
 from kvcli.store.home import Home

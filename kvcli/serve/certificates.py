@@ -248,6 +248,13 @@ def delete_operation(call):
     return operation_wire(certificates.delete_pending(call.home, call.vault, call.name))
 
 
+def update_operation(call):
+    """The SDKs' `cancel_certificate_operation`: Key Vault's one change to an operation."""
+    if call.body().get("cancellation_requested", bool, required=True):
+        return operation_wire(certificates.cancel_pending(call.home, call.vault, call.name))
+    return get_operation(call)
+
+
 def merge_certificate(call):
     body = call.body()
     attributes = body.attributes()
@@ -323,6 +330,7 @@ ROUTES = [
     ("POST", "/certificates/{name}/import", import_certificate),
     ("GET", "/certificates/{name}/pending", get_operation),
     ("DELETE", "/certificates/{name}/pending", delete_operation),
+    ("PATCH", "/certificates/{name}/pending", update_operation),
     ("POST", "/certificates/{name}/pending/merge", merge_certificate),
     ("GET", "/certificates/{name}/versions", list_versions),
     ("GET", "/certificates/{name}/policy", get_policy),

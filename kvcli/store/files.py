@@ -30,11 +30,12 @@ STATE_FILE_LIMIT = 16 * 1024 * 1024
 
 
 def _relative(root: Path, path: Path) -> tuple[str, ...]:
-    """The components of `path` below `root`; a path outside the home is refused."""
-    parts = Path(os.path.normpath(path)).parts
-    base = Path(os.path.normpath(root)).parts
-    inner = parts[len(base):]
-    if parts[:len(base)] != base or not inner or any(p in ("", ".", "..") for p in inner):
+    """The components of `path` below `root`; a path outside the home is refused. (String
+    operations, not pathlib: this runs for every file of every operation.)"""
+    full = os.path.normpath(path)
+    base = os.path.join(os.path.normpath(root), "")
+    inner = tuple(full[len(base):].split(os.sep)) if full.startswith(base) else ()
+    if not inner or any(p in ("", ".", "..") for p in inner):
         raise StateError(f"Refusing to use '{path}': it is not inside the state home '{root}'.")
     return inner
 
@@ -109,9 +110,14 @@ def read_state(root: Path, path: Path, limit: int | None = None) -> bytes | None
 
 
 def _read_bounded(fd: int, path: object, limit: int) -> bytes:
-    """Read at most `limit` bytes from fd (closing it); more is an error, not a hang."""
+    """Read at most `limit` bytes from fd (closing it); more is an error, not a hang. The
+    first read asks for the file's size (plus one, to see growth), not for `limit`: a
+    read of `limit` bytes allocates that much, which costs more than a small file's read."""
     with os.fdopen(fd, "rb") as handle:
-        data = handle.read(limit + 1)
+        size = min(os.fstat(fd).st_size, limit)
+        data = handle.read(size + 1)
+        if len(data) > size:  # grown (or not a regular file): read on, up to the bound
+            data += handle.read(limit + 1 - len(data))
     if len(data) > limit:
         raise KvError(f"The file '{path}' is larger than {limit} bytes, the most kvcli reads "
                       "from it.")
@@ -221,24 +227,34 @@ def _open_regular(dir_fd: int, path: Path, flags: int) -> int | None:
     return fd
 
 
-def append_state(root: Path, path: Path, data: bytes) -> None:
-    """Append to a state file (made 0600 if new) and fsync: one write, whatever its size."""
-    fd = _open_state(root, path, os.O_WRONLY | os.O_APPEND | os.O_CREAT)
-    try:
-        os.write(fd, data)
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+def append_chained(root: Path, log: Path, head: Path, tail_size: int,
+                   make: Callable[[bytes], tuple[bytes, bytes]], *, durable: bool) -> None:
+    """Append one line to a log whose lines chain on the one before, and rewrite the log's
+    head record, through one descriptor of their directory (both live in it).
 
-
-def read_tail(root: Path, path: Path, size: int) -> bytes | None:
-    """At most the last `size` bytes of a state file; None when it does not exist."""
-    fd = _open_state(root, path, os.O_RDONLY)
-    if fd is None:
-        return None
-    with os.fdopen(fd, "rb") as handle:
-        handle.seek(max(0, handle.seek(0, os.SEEK_END) - size))
-        return handle.read(size)
+    `make(tail)` gets the log's last `tail_size` bytes (empty for a new log) and returns
+    (line, head). The line is one append, fsync'd when `durable`; the head, a small
+    fixed-size record, is overwritten in place by one write at offset 0, never fsync'd.
+    Either way a killed process leaves each write whole or absent (the head may then lag
+    one line): only an OS crash can lose a write that was not fsync'd.
+    """
+    with _in_dir(root, log, create=True) as dir_fd:
+        fd = _open_regular(dir_fd, log, os.O_RDWR | os.O_APPEND | os.O_CREAT)
+        try:
+            size = os.fstat(fd).st_size
+            line, record = make(os.pread(fd, min(size, tail_size), max(0, size - tail_size)))
+            os.write(fd, line)
+            if durable:
+                os.fsync(fd)
+        finally:
+            os.close(fd)
+        fd = _open_regular(dir_fd, head, os.O_WRONLY | os.O_CREAT)
+        try:
+            os.pwrite(fd, record, 0)
+            if os.fstat(fd).st_size > len(record):  # longer (written by hand): cut the rest
+                os.ftruncate(fd, len(record))
+        finally:
+            os.close(fd)
 
 
 def read_lines(root: Path, path: Path) -> Iterator[bytes]:
@@ -306,8 +322,6 @@ def discard_dir(root: Path, directory: Path) -> None:
 def clean_tmp(root: Path) -> None:
     """Finish the publish a killed writer committed, then clear what killed writers left in
     HOME/.tmp; called with the lock held."""
-    import shutil
-
     fd = _open_dir(root, (TMP_DIR,), create=False)
     if fd is None:
         return
@@ -316,6 +330,8 @@ def clean_tmp(root: Path) -> None:
         leftovers = os.listdir(fd)
         for name in leftovers:
             if name.endswith(".discarded"):
+                import shutil
+
                 shutil.rmtree(root / TMP_DIR / name, ignore_errors=True)
             else:
                 _unlink_quietly(name, fd)
@@ -455,20 +471,27 @@ class Batch:
             raise file_error(IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR)), path)
         self._stage(("write", path), None, data)
 
-    def append_state(self, root: Path, path: Path, data: bytes) -> None:
+    def _append(self, root: Path, path: Path, data: bytes) -> None:
         self._appends += 1
         self._ops[("append", self._appends, path)] = (root, data)
         self._appended.setdefault(path, bytearray()).extend(data)
         self._grew(len(data), files=0)
 
+    def append_chained(self, root: Path, log: Path, head: Path, tail_size: int,
+                       make: Callable[[bytes], tuple[bytes, bytes]]) -> None:
+        """`append_chained`'s semantics, published with the batch: `make` sees the log's
+        tail as it will be (what is stored, then what the batch appends to it)."""
+        tail = bytes(self._appended.get(log, b"")[-tail_size:])
+        if len(tail) < tail_size:
+            tail = _stored_tail(root, log, tail_size - len(tail)) + tail
+        line, record = make(tail)
+        self._append(root, log, line)
+        self.write_state(root, head, record)
+
     def written(self, path: Path) -> bytes | None:
         """The bytes a state file will hold once published, if the batch writes it."""
         staged = self._ops.get(("write", path))
         return staged[1] if staged is not None and staged[0] is not None else None
-
-    def appended(self, path: Path, size: int) -> bytes:
-        """The last `size` bytes of what the batch will append to a state log."""
-        return bytes(self._appended.get(path, b"")[-size:])
 
     def __bool__(self) -> bool:
         return bool(self._ops)
@@ -591,6 +614,18 @@ def _roll_forward(root: Path, tmp_fd: int) -> None:
     finally:
         dirs.close()
     os.unlink(JOURNAL, dir_fd=tmp_fd)
+
+
+def _stored_tail(root: Path, path: Path, size: int) -> bytes:
+    """At most the last `size` bytes of a state file as stored (none when missing)."""
+    fd = _open_state(root, path, os.O_RDONLY)
+    if fd is None:
+        return b""
+    try:
+        stored = os.fstat(fd).st_size
+        return os.pread(fd, min(stored, size), max(0, stored - size))
+    finally:
+        os.close(fd)
 
 
 @contextmanager

@@ -10,10 +10,9 @@ from __future__ import annotations
 import errno
 import os
 import stat
-import uuid
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 from kvcli.errors import StateError
 from kvcli.store import files, lock, paths, schema
@@ -41,6 +40,7 @@ class Home:
         self._lock_depth = 0
         self._keys: dict[str, bytes] = {}
         self._batch: files.Batch | None = None
+        self.writes = 0  # state changes made through this Home: did an operation change any?
 
     # --- opening ----------------------------------------------------------------------
     @classmethod
@@ -72,6 +72,8 @@ class Home:
             with lock.exclusive(paths.lock_file(root)):
                 meta = files.read_json(root, paths.home_file(root))
                 if meta is None:
+                    import uuid
+
                     meta = {
                         "format": FORMAT_VERSION,
                         "subscriptionId": str(uuid.uuid4()),
@@ -123,18 +125,19 @@ class Home:
 
     # --- locking ----------------------------------------------------------------------
     @contextmanager
-    def locked(self) -> Iterator["Home"]:
+    def locked(self, *, wait: bool = True) -> Iterator["Home"]:
         """Serialise a change against every other kvcli process on this home.
 
         The home document is re-read under the lock so a change never rests on a stale copy,
         and what killed writers left in `.tmp` is cleared. Re-entrant: a change made while
-        this process already holds the lock shares it.
+        this process already holds the lock shares it. Without `wait`, a lock held elsewhere
+        raises lock.Busy at once (the server then answers from a worker thread instead).
         """
         if self._lock_depth:
             yield self
             return
         try:
-            held = lock.exclusive(paths.lock_file(self.root))
+            held = lock.exclusive(paths.lock_file(self.root), wait=wait)
             held.__enter__()
         except OSError as exc:
             raise _environment_error(self.root, exc) from None
@@ -217,6 +220,7 @@ class Home:
     def _changing(self, path: Path) -> Iterator[None]:
         """A change under the lock; an OS refusal is named as an environment error."""
         self._require_lock(path)
+        self.writes += 1
         with _os_errors(path):
             yield
 
@@ -243,23 +247,15 @@ class Home:
         with self._changing(path):
             files.remove(self.root, path)
 
-    def append(self, path: Path, data: bytes) -> None:
-        """Append to a log kept in the home (the audit log), under the lock."""
-        with self._changing(path):
+    def append_chained(self, log: Path, head: Path, tail_size: int,
+                       make: Callable[[bytes], tuple[bytes, bytes]], *, durable: bool) -> None:
+        """Append to a log kept in the home (the audit log) and rewrite its head, under
+        the lock (see files.append_chained); in a batch, published with it."""
+        with self._changing(log):
             if self._batch is not None:
-                self._batch.append_state(self.root, path, data)
+                self._batch.append_chained(self.root, log, head, tail_size, make)
             else:
-                files.append_state(self.root, path, data)
-
-    def tail(self, path: Path, size: int) -> bytes | None:
-        pending = self._batch.appended(path, size) if self._batch else b""
-        if len(pending) >= size:
-            return pending[-size:]
-        with _os_errors(path):
-            stored = files.read_tail(self.root, path, size)
-        if not pending:
-            return stored
-        return ((stored or b"") + pending)[-size:]
+                files.append_chained(self.root, log, head, tail_size, make, durable=durable)
 
     def lines(self, path: Path) -> Iterator[bytes]:
         self._publish()
@@ -323,9 +319,10 @@ def _finish_killed_publish(root: Path) -> None:
     if not os.path.lexists(root / files.TMP_DIR / files.JOURNAL):
         return
     try:
-        with lock.exclusive(paths.lock_file(root), wait=False) as held:
-            if held:
-                files.clean_tmp(root)
+        with lock.exclusive(paths.lock_file(root), wait=False):
+            files.clean_tmp(root)
+    except lock.Busy:
+        pass  # a live writer finishes its own publish
     except OSError:
         pass  # a read-only home: read what is there
 

@@ -12,10 +12,14 @@ from typing import Iterator
 from kvcli.errors import StateError
 
 
+class Busy(Exception):
+    """The lock is held elsewhere and the caller chose not to wait."""
+
+
 @contextmanager
-def exclusive(lock_path: Path, *, wait: bool = True) -> Iterator[bool]:
-    """Block until this process alone may change the home; released even on a crash.
-    `wait=False`: yield False at once, holding nothing, while another process holds it."""
+def exclusive(lock_path: Path, *, wait: bool = True) -> Iterator[None]:
+    """Block until this process alone may change the home (or, without `wait`, raise Busy
+    at once); released even on a crash."""
     # O_NOFOLLOW: a planted .lock symlink must not make kvcli create a file elsewhere.
     try:
         fd = os.open(lock_path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600)
@@ -28,8 +32,7 @@ def exclusive(lock_path: Path, *, wait: bool = True) -> Iterator[bool]:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX if wait else fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            yield False
-            return
-        yield True
+            raise Busy(lock_path) from None
+        yield
     finally:
         os.close(fd)

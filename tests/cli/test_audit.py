@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 
 import pytest
 
@@ -118,4 +119,53 @@ def test_a_crash_between_line_and_head_loses_nothing(kv, log, vault, home):
     head_file.write_bytes(before)
     assert ok(kv("audit", "verify")).json["lines"] == 8
     ok(kv(*SECRET, "list", "--vault-name", vault, "-o", "none"))
+    assert ok(kv("audit", "verify")).json["lines"] == 9
+
+
+@pytest.fixture
+def synced(monkeypatch):
+    """The names of the files fsync'd while a command runs (each call, in order)."""
+    from kvcli.store import files
+
+    names: list[str] = []
+    real = files.os.fsync
+
+    def recording(fd: int) -> None:
+        names.append(os.path.basename(os.readlink(f"/proc/self/fd/{fd}")))
+        real(fd)
+
+    monkeypatch.setattr(files.os, "fsync", recording)
+    return names
+
+
+def test_a_change_line_is_fsynced_a_read_or_refusal_line_is_not(kv, vault, synced):
+    """The durability promise: a line is flushed to disk when its operation changed state,
+    as that change was; reads and refusals pay no flush (the head never does)."""
+    ok(kv(*SECRET, "set", "--vault-name", vault, "-n", "s1", "--value", "v", "-o", "none"))
+    assert "log.jsonl" in synced and "head.json" not in synced
+    synced.clear()
+    ok(kv(*SECRET, "show", "--vault-name", vault, "-n", "s1", "-o", "none"))
+    assert kv(*SECRET, "show", "--vault-name", vault, "-n", "missing").exit_code == 3
+    login(kv, ALICE)
+    assert kv(*SECRET, "delete", "--vault-name", vault, "-n", "s1").exit_code == 1
+    assert [name for name in synced if name in ("log.jsonl", "head.json")] == []
+    login(kv, ADMIN)
+    rows = ok(kv("audit", "list")).json
+    assert [(r["operationName"], r["result"]) for r in rows[-3:]] == [
+        ("SecretGet", "Success"), ("SecretGet", "Failed"), ("SecretDelete", "Denied")]
+    assert ok(kv("audit", "verify")).json["lines"] == len(rows)
+
+
+def test_the_head_is_one_fixed_size_record_rewritten_in_place(kv, log, vault, home):
+    """Rewritten by one write at offset 0, never a temp file and rename; a longer head
+    written by hand is cut to the record."""
+    head_file = home / "audit" / "head.json"
+    inode = head_file.stat().st_ino
+    assert len(head_file.read_bytes()) == 128
+    ok(kv(*SECRET, "list", "--vault-name", vault, "-o", "none"))
+    assert head_file.stat().st_ino == inode
+    assert json.loads(head_file.read_bytes())["number"] == 8
+    head_file.write_bytes(head_file.read_bytes() + b" " * 300 + b"\n")
+    ok(kv(*SECRET, "list", "--vault-name", vault, "-o", "none"))
+    assert len(head_file.read_bytes()) == 128
     assert ok(kv("audit", "verify")).json["lines"] == 9

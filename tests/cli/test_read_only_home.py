@@ -22,7 +22,7 @@ def read_only():
     with EROFS, which is the first write any command attempts."""
 
     @contextmanager
-    def refuse(path):
+    def refuse(path, wait=True):
         raise OSError(errno.EROFS, os.strerror(errno.EROFS), str(path))
         yield  # pragma: no cover
 

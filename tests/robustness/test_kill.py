@@ -244,6 +244,8 @@ def test_sigkill_at_random_moments_leaves_whole_state(kv, home, rounds, kills):
             result = kv(*listing)
             assert result.exit_code == 0, (kind, listing, result.stderr)
             json.loads(result.stdout)
+        verified = kv("audit", "verify")  # the chain whole whatever the instant of the kill
+        assert verified.exit_code == 0, (kind, verified.stderr)
         applied = check()
         if returncode == -signal.SIGKILL:
             killed_outcomes.add(applied)

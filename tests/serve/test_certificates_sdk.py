@@ -131,6 +131,36 @@ def test_merge_and_delete_pending_operations(served, new_vault):
         certificates.get_certificate_operation("dropped")
 
 
+def test_cancel_certificate_operation(served, new_vault, kv):
+    """A request in progress records the cancellation (its status stays until the issuer
+    acts, as in Key Vault); a self-signed one completed at once can no longer be cancelled:
+    Key Vault's 403, the operation left as it was."""
+    vault = new_vault("certs-cancel")
+    certificates, _ = clients(served, vault)
+    certificates.begin_create_certificate(
+        "ordered", CertificatePolicy(issuer_name="Unknown", subject="CN=ordered")).result()
+    cancelled = certificates.cancel_certificate_operation("ordered")
+    assert (cancelled.cancellation_requested, cancelled.status) == (True, "inProgress")
+    assert certificates.get_certificate_operation("ordered").cancellation_requested is True
+    shown = kv("keyvault", "certificate", "pending", "show", "--vault-name", vault,
+               "-n", "ordered")
+    assert shown.json["cancellationRequested"] is True
+    assert certificates.delete_certificate_operation("ordered").cancellation_requested is True
+
+    certificates.begin_create_certificate("issued", CertificatePolicy.get_default()).result()
+    with pytest.raises(HttpResponseError) as refused:
+        certificates.cancel_certificate_operation("issued")
+    assert refused.value.status_code == 403
+    assert refused.value.error.code == "Forbidden"
+    operation = certificates.get_certificate_operation("issued")
+    assert (operation.cancellation_requested, operation.status) == (False, "completed")
+    with pytest.raises(ResourceNotFoundError):
+        certificates.cancel_certificate_operation("never-created")
+    audited = kv("audit", "list", "--vault-name", vault, "--operation",
+                 "CertificateUpdatePending").json
+    assert [entry["result"] for entry in audited] == ["Success", "Failed", "Failed"]
+
+
 def test_contacts_and_issuers(served, new_vault):
     from azure.keyvault.certificates import CertificateContact
 

@@ -174,7 +174,8 @@ def test_purge_protection_and_automatic_purge_through_the_clock(served, new_vaul
 def raw(served, method: str, path: str, *, host: str, token: str | None = None,
         body: dict | None = None) -> tuple[int, dict, dict]:
     context = ssl.create_default_context(cafile=str(served.ca_file))
-    connection = http.client.HTTPSConnection("127.0.0.1", served.port, context=context)
+    connection = http.client.HTTPSConnection("127.0.0.1", served.port, context=context,
+                                             timeout=30)
     headers = {"Host": host, "Content-Type": "application/json"}
     if token:
         headers["Authorization"] = f"Bearer {token}"
@@ -290,3 +291,25 @@ def test_sdk_and_cli_writers_share_the_homes_lock(served, new_vault, kv_process)
             job.result()
     versions = list(secrets.list_properties_of_secret_versions("busy"))
     assert len(versions) == 1 + 3 * 5 + 2 * 2
+
+
+def test_a_read_waits_for_a_held_lock_in_a_worker_not_on_the_event_loop(served, new_vault):
+    """A GET answered on the event loop only when the home's lock is free: while another
+    process holds it, the read waits in a worker thread, and the server keeps answering."""
+    import time
+    from concurrent.futures import ThreadPoolExecutor
+
+    from kvcli.store import lock, paths
+
+    vault = new_vault("lock-held")
+    secrets = client(served, vault)
+    secrets.set_secret("s", "before")
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        with lock.exclusive(paths.lock_file(served.home)):
+            waiting = pool.submit(secrets.get_secret, "s")
+            time.sleep(0.5)
+            assert not waiting.done()
+            status, _, body = raw(served, "GET", "/kvcli/health", host="localhost")
+            assert (status, body) == (200, {"status": "ok"})
+        assert waiting.result(timeout=20).value == "before"
+    assert secrets.get_secret("s").value == "before"  # and on the loop again

@@ -17,8 +17,9 @@ KEY_OPS = READS | {"Create", "Import", "Update", "Rotate", "Delete", "Recover", 
                    "Release", "GetRotationPolicy", "SetRotationPolicy"}
 CERT_READS = READS | {"GetPending", "GetContacts"}
 CERT_OPS = CERT_READS | {"Create", "Import", "Update", "Delete", "Recover", "Purge", "Backup",
-                         "Restore", "DeletePending", "Merge", "GetIssuer", "ListIssuers",
-                         "SetIssuer", "DeleteIssuer", "SetContacts", "DeleteContacts"}
+                         "Restore", "DeletePending", "UpdatePending", "Merge", "GetIssuer",
+                         "ListIssuers", "SetIssuer", "DeleteIssuer", "SetContacts",
+                         "DeleteContacts"}
 EXPECTED = {
     "keys": {
         "Key Vault Administrator": KEY_OPS,

@@ -22,31 +22,45 @@ def _object_path(home: Home, name: str):
     return paths.object_file(home.root, "vault1", "secrets", name)
 
 
+def _append(home: Home, line: bytes, seen: list | None = None, tail_size: int = 9) -> None:
+    """Append `line` to the audit log the way the audit does; `seen` collects the tails."""
+    def make(tail: bytes) -> tuple[bytes, bytes]:
+        if seen is not None:
+            seen.append(tail)
+        return line, b"head:" + line
+    home.append_chained(paths.audit_log_file(home.root), paths.audit_head_file(home.root),
+                        tail_size, make, durable=True)
+
+
 def test_writes_are_held_until_the_batch_ends_and_reads_inside_see_them(opened):
     path = _object_path(opened, "a")
-    log = paths.audit_log_file(opened.root)
+    log, head = paths.audit_log_file(opened.root), paths.audit_head_file(opened.root)
+    seen = []
     with opened.batch():
         opened.write(path, {"name": "a", "n": 1})
         opened.write(path, {"name": "a", "n": 2})
-        opened.append(log, b"one\n")
-        opened.append(log, b"two\n")
-        assert not path.exists() and not log.exists()
+        _append(opened, b"one\n", seen)
+        _append(opened, b"two\n", seen)
+        _append(opened, b"three\n", seen, tail_size=6)
+        assert not path.exists() and not log.exists() and not head.exists()
         assert opened.read_bytes(path) == b'{"n":2,"name":"a"}'
-        assert opened.tail(log, 6) == b"e\ntwo\n"
-        assert opened.tail(log, 3) == b"wo\n"
+        assert seen == [b"", b"one\n", b"e\ntwo\n"]
     assert path.read_bytes() == b'{"n":2,"name":"a"}'
-    assert log.read_bytes() == b"one\ntwo\n"
+    assert log.read_bytes() == b"one\ntwo\nthree\n"
+    assert head.read_bytes() == b"head:three\n"
     assert os.listdir(opened.root / files.TMP_DIR) == []
 
 
-def test_tail_joins_the_stored_log_and_what_the_batch_appends(opened):
+def test_the_log_tail_joins_what_is_stored_and_what_the_batch_appends(opened):
     log = paths.audit_log_file(opened.root)
     with opened.locked():
-        opened.append(log, b"stored\n")
+        _append(opened, b"stored\n")
+    seen = []
     with opened.batch():
-        opened.append(log, b"held\n")
-        assert opened.tail(log, 9) == b"red\nheld\n"
-    assert log.read_bytes() == b"stored\nheld\n"
+        _append(opened, b"held\n", seen)
+        _append(opened, b"next\n", seen)
+    assert seen == [b"stored\n", b"red\nheld\n"]
+    assert log.read_bytes() == b"stored\nheld\nnext\n"
 
 
 def test_a_batch_publishes_what_it_holds_before_a_listing_or_a_removal(opened):
@@ -82,9 +96,9 @@ def test_a_batch_holds_the_lock_once_for_the_whole_run(opened, monkeypatch):
     taken = []
     real = lock.exclusive
 
-    def counting(path):
+    def counting(path, **options):
         taken.append(path)
-        return real(path)
+        return real(path, **options)
 
     monkeypatch.setattr(lock, "exclusive", counting)
     with opened.batch():
@@ -193,7 +207,7 @@ def test_a_publish_killed_after_its_commit_is_finished_by_the_next_writer(opened
         patch.setattr(os, "replace", killed_at_the_third_rename)
         for name in "abcd":
             opened.write(_object_path(opened, name), {"name": name})
-            opened.append(log, f"{name}\n".encode())
+            _append(opened, f"{name}\n".encode())
     assert renamed == [files.JOURNAL, "a.json", "b.json"]
     assert [_object_path(opened, n).exists() for n in "abcd"] == [True, True, False, False]
     assert log.read_bytes() == b"a\nb\n"
@@ -206,6 +220,7 @@ def test_a_publish_killed_after_its_commit_is_finished_by_the_next_writer(opened
         finish()  # the next command, a reader or a writer, finishes it, once
         assert [_object_path(opened, n).exists() for n in "abcd"] == [True] * 4
         assert log.read_bytes() == b"a\nb\nc\nd\n"
+        assert paths.audit_head_file(opened.root).read_bytes() == b"head:d\n"
         assert os.listdir(opened.root / files.TMP_DIR) == []
 
 

@@ -120,3 +120,31 @@ def test_acting_as_changes_the_caller_for_a_while_and_never_home_json(kv, home):
         assert principals.caller(opened) == eve
     assert principals.caller(opened)["name"] == "admin@kvcli.local"
     assert (home / "home.json").read_bytes() == before
+
+
+def test_a_token_naming_the_signed_in_user_acts_as_that_user_without_a_lookup(kv, home,
+                                                                           monkeypatch):
+    """As the CLI acts as the signed-in user, so does a token naming that user (by upn, and
+    oid if it has one); any other name is looked up in the directory."""
+    pytest.importorskip("starlette", reason="the 'serve' extra is not installed")
+    from kvcli.core import principals
+    from kvcli.serve.app import _caller
+    from kvcli.store.home import Home
+    from tests.serve.conftest import jwt
+
+    assert kv("ad", "user", "create", "--display-name", "Eve", "--user-principal-name",
+              "eve@kvcli.local", "--password", "x", "-o", "none").exit_code == 0
+    opened = Home.open(home)
+    admin = opened.meta["user"]
+    lookups = []
+    real = principals.token_caller
+    monkeypatch.setattr(principals, "token_caller",
+                        lambda *args: lookups.append(args[1:]) or real(*args))
+    assert _caller(opened, jwt(upn="ADMIN@kvcli.local")) == admin
+    assert _caller(opened, jwt(upn=admin["name"], oid=admin["objectId"])) == admin
+    assert _caller(opened, "not-a-jwt") == admin
+    assert lookups == []
+    assert _caller(opened, jwt(upn="eve@kvcli.local"))["name"] == "eve@kvcli.local"
+    assert _caller(opened, jwt(upn=admin["name"], oid="0000")) == real(opened, "0000",
+                                                                        admin["name"])
+    assert lookups == [(None, "eve@kvcli.local"), ("0000", admin["name"])]
