@@ -370,14 +370,19 @@ def delete_assignments(home: Home, *, ids: list[str] | None = None, assignee: st
 
 
 # --- the decision -----------------------------------------------------------------------
-def _roles_at(home: Home, object_id: str, resource: str) -> list[tuple[roles.Role, dict]]:
+def _roles_of(home: Home, object_id: str) -> list[tuple[roles.Role, dict]]:
     found = []
     for assignment in _assignments(home):
-        if assignment["principalId"] == object_id and covers(assignment["scope"], resource):
+        if assignment["principalId"] == object_id:
             role = roles.find_role(assignment["roleDefinitionId"])
             if role is not None:
                 found.append((role, assignment))
     return found
+
+
+def _roles_at(home: Home, object_id: str, resource: str) -> list[tuple[roles.Role, dict]]:
+    return [(role, assignment) for role, assignment in _roles_of(home, object_id)
+            if covers(assignment["scope"], resource)]
 
 
 def _policy_allows(vault: dict, object_id: str, collection: str, permission: str) -> bool:
@@ -397,15 +402,33 @@ def permits(home: Home, action: Action, resource: str, *, vault: dict | None = N
     caller = principals.caller(home)
     if action.data is not None and vault is not None and not vault["rbac"]:
         return _policy_allows(vault, caller["objectId"], action.collection, action.permission)
-    for role, _ in _roles_at(home, caller["objectId"], resource):
-        if action.data is not None:
-            if roles.grants_data_action(role, action.data):
-                return True
-        elif roles.grants_action(role, action.arm) and (
-                assigning is None or role.assignable_role_ids is None
-                or assigning in role.assignable_role_ids):
-            return True
-    return False
+    return any(_grants(role, action, assigning)
+               for role, _ in _roles_at(home, caller["objectId"], resource))
+
+
+def _grants(role: roles.Role, action: Action, assigning: str | None = None) -> bool:
+    if action.data is not None:
+        return roles.grants_data_action(role, action.data)
+    return roles.grants_action(role, action.arm) and (
+        assigning is None or role.assignable_role_ids is None
+        or assigning in role.assignable_role_ids)
+
+
+def permits_below(home: Home, action: Action, scope: str, vault: dict) -> Callable[[str], bool]:
+    """`permits` for many resources of one vault (`scope`), with what they share decided
+    once: the vault's access policies, or the role assignments at the vault or above it;
+    an assignment below the vault (one object) still grants only on its own object."""
+    caller = principals.caller(home)
+    if not vault["rbac"]:
+        allowed = _policy_allows(vault, caller["objectId"], action.collection,
+                                 action.permission)
+        return lambda resource: allowed
+    granting = [assignment["scope"] for role, assignment in _roles_of(home, caller["objectId"])
+                if _grants(role, action)]
+    if any(covers(granted, scope) for granted in granting):
+        return lambda resource: True
+    below = [granted for granted in granting if covers(scope, granted)]
+    return lambda resource: any(covers(granted, resource) for granted in below)
 
 
 def _refusal(home: Home, action: Action, resource: str, vault: dict | None) -> ServiceError:
@@ -422,12 +445,14 @@ def _refusal(home: Home, action: Action, resource: str, vault: dict | None) -> S
 
 @contextmanager
 def guard(home: Home, action: Action, resource: str, *, vault: dict | None = None,
-          assigning: str | None = None, request_uri: str | None = None) -> Iterator[None]:
+          assigning: str | None = None, request_uri: str | None = None,
+          allowed: bool | None = None) -> Iterator[None]:
     """Run the body only if the caller may; audit a vault operation's outcome either way.
 
     Held under the home lock, so the decision, the change and its audit line are one step.
     A read-only home (a read-only mount) still answers: the decision is made on what is
     stored, but no audit line can be written there, and any change fails as it would anyway.
+    `allowed`: the decision, already made by `permits_below` for a bulk command.
     """
     from kvcli.core import audit
 
@@ -436,7 +461,9 @@ def guard(home: Home, action: Action, resource: str, *, vault: dict | None = Non
         audited = bool(action.operation) and writable
         record = functools.partial(audit.append, home, action=action, resource=resource,
                                    caller=caller, vault=vault, request_uri=request_uri)
-        if not permits(home, action, resource, vault=vault, assigning=assigning):
+        if allowed is None:
+            allowed = permits(home, action, resource, vault=vault, assigning=assigning)
+        if not allowed:
             refusal = _refusal(home, action, resource, vault)
             if audited:
                 record(status=403, result="Denied", durable=False)
@@ -493,17 +520,12 @@ def data_operation(kind, operation: str, *, vault_scoped: bool = False) -> Calla
         @contextmanager
         def guarded(home: Home, vault_name: str, args: tuple, kwargs: dict):
             from kvcli.core.objects import DataPlaneVault, vaults_read_once
-            from kvcli.core.vaults import vault_id
 
             # The lock first: the vault read for the decision is then the body's too.
             with locked_if_writable(home), vaults_read_once():
                 vault = DataPlaneVault(home, vault_name)
                 name = (args[0] if args else kwargs.get("name")) if object_scoped else None
-                resource = vault_id(home, vault.record)
-                uri = vault.uri
-                if name is not None:
-                    resource += f"/{kind.collection}/{name}"
-                    uri = vault.object_id(kind, name)
+                resource, uri = _target(home, vault, kind, name)
                 with guard(home, action, resource, vault=vault.record, request_uri=uri):
                     yield
 
@@ -522,3 +544,28 @@ def data_operation(kind, operation: str, *, vault_scoped: bool = False) -> Calla
         return run
 
     return wrap
+
+
+def _target(home: Home, vault, kind, name: str | None) -> tuple[str, str]:
+    """(resource id, request URI) of an operation on the object `name`, or on the vault."""
+    from kvcli.core.vaults import vault_id
+
+    resource = vault_id(home, vault.record)
+    if name is None:
+        return resource, vault.uri
+    return f"{resource}/{kind.collection}/{name}", vault.object_id(kind, name)
+
+
+def object_guard(home: Home, vault, kind, operation: str) -> Callable:
+    """`data_operation`'s guard for one operation on many objects of one vault (a bulk
+    command): given an object name (None: the vault), a context that runs its body only if
+    the caller may. The decision's shared part is made once (`permits_below`); each object
+    still gets its own audit line, as Key Vault logs one per request."""
+    action = data_action(kind.collection, kind.label, operation)
+    allows = permits_below(home, action, _target(home, vault, kind, None)[0], vault.record)
+
+    def guarded(name: str | None):
+        resource, uri = _target(home, vault, kind, name)
+        return guard(home, action, resource, vault=vault.record, request_uri=uri,
+                     allowed=allows(resource))
+    return guarded

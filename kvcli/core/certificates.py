@@ -987,29 +987,35 @@ def _sealed(vault: DataPlaneVault, kind, record: dict, field: str) -> dict:
 
 @access.data_operation(CERTIFICATE, "Backup")
 def backup_certificate(home: Home, vault_name: str, name: str) -> bytes:
+    return backup_object(DataPlaneVault(home, vault_name), name)
+
+
+def backup_object(vault: DataPlaneVault, name: str) -> bytes:
     """One blob with every version, the policy and the operation, and the managed key and
     secret; key material and secret values only inside the sealed part."""
     from kvcli.core import backup
 
-    vault = DataPlaneVault(home, vault_name)
     record = _active(vault, name)
     payload = {"certificate": _opened(vault, CERTIFICATE, record, "private"), "owned": {}}
     for kind, field in ((KEY, "private"), (SECRET, "value")):
         owned = vault.read(kind, record["name"])
         if owned is not None and owned["versions"][-1].get("managed"):
             payload["owned"][kind.collection] = _opened(vault, kind, owned, field)
-    return backup.seal_object(home, kind=CERTIFICATE.noun, name=record["name"],
+    return backup.seal_object(vault.home, kind=CERTIFICATE.noun, name=record["name"],
                               source_vault=vault.name, geography=vault.geography,
                               versions=len(record["versions"]), payload=payload)
 
 
 @access.data_operation(CERTIFICATE, "Restore")
 def restore_certificate(home: Home, vault_name: str, blob: bytes) -> dict:
+    return restore_object(DataPlaneVault(home, vault_name), blob)
+
+
+def restore_object(vault: DataPlaneVault, blob: bytes) -> dict:
     """Recreate the certificate, its managed key and secret, with their versions and ids."""
     from kvcli.core import backup
 
-    vault = DataPlaneVault(home, vault_name)
-    _, payload = backup.open_object(home, blob, kind=CERTIFICATE.noun,
+    _, payload = backup.open_object(vault.home, blob, kind=CERTIFICATE.noun,
                                     target_geography=vault.geography)
     record = _sealed(vault, CERTIFICATE, payload["certificate"], "private")
     owned = {kind: _sealed(vault, kind, payload["owned"][kind.collection], field)

@@ -911,17 +911,20 @@ def verify(home: Home, vault_name: str, name: str, version: str | None, algorith
 # --- backup and restore -----------------------------------------------------------------
 @access.data_operation(KEY, "Backup")
 def backup_key(home: Home, vault_name: str, name: str) -> bytes:
+    return backup_object(DataPlaneVault(home, vault_name), name)
+
+
+def backup_object(vault: DataPlaneVault, name: str) -> bytes:
     """One blob with every version and the rotation policy; key material sealed inside."""
     from kvcli.core import backup
 
-    vault = DataPlaneVault(home, vault_name)
     record = _active(vault, name)
     # A certificate's key is backed up with its certificate, never alone.
     vault.changeable(KEY, record["name"], "backup")
     versions = [{**v, "private": _b64(vault.unseal(KEY, record["name"], v["version"],
                                                    v["private"]))}
                 for v in record["versions"]]
-    return backup.seal_object(home, kind=KEY.noun, name=record["name"],
+    return backup.seal_object(vault.home, kind=KEY.noun, name=record["name"],
                               source_vault=vault.name, geography=vault.geography,
                               versions=len(versions),
                               payload={"name": record["name"], "versions": versions,
@@ -930,11 +933,14 @@ def backup_key(home: Home, vault_name: str, name: str) -> bytes:
 
 @access.data_operation(KEY, "Restore")
 def restore_key(home: Home, vault_name: str, blob: bytes) -> dict:
+    return restore_object(DataPlaneVault(home, vault_name), blob)
+
+
+def restore_object(vault: DataPlaneVault, blob: bytes) -> dict:
     """Recreate the key with its versions, ids and policy, rewritten to the target vault."""
     from kvcli.core import backup
 
-    vault = DataPlaneVault(home, vault_name)
-    _, payload = backup.open_object(home, blob, kind=KEY.noun,
+    _, payload = backup.open_object(vault.home, blob, kind=KEY.noun,
                                     target_geography=vault.geography)
     name = payload["name"]
     _check_type(vault, payload["versions"][-1]["kty"])

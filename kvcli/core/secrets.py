@@ -223,16 +223,19 @@ def purge_secret(home: Home, vault_name: str, name: str) -> None:
 # --- backup and restore -----------------------------------------------------------------
 @access.data_operation(SECRET, "Backup")
 def backup_secret(home: Home, vault_name: str, name: str) -> bytes:
+    return backup_object(DataPlaneVault(home, vault_name), name)
+
+
+def backup_object(vault: DataPlaneVault, name: str) -> bytes:
     """One blob with every version of the secret, values in the sealed part only."""
     from kvcli.core import backup
 
-    vault = DataPlaneVault(home, vault_name)
     # A certificate's secret is backed up with its certificate, never alone.
     record = vault.changeable(SECRET, name, "backup")
     versions = [{**v, "value": vault.unseal(SECRET, record["name"], v["version"],
                                             v["value"]).decode("utf-8")}
                 for v in record["versions"]]
-    return backup.seal_object(home, kind=SECRET.noun, name=record["name"],
+    return backup.seal_object(vault.home, kind=SECRET.noun, name=record["name"],
                               source_vault=vault.name, geography=vault.geography,
                               versions=len(versions),
                               payload={"name": record["name"], "versions": versions})
@@ -240,11 +243,14 @@ def backup_secret(home: Home, vault_name: str, name: str) -> bytes:
 
 @access.data_operation(SECRET, "Restore")
 def restore_secret(home: Home, vault_name: str, blob: bytes) -> dict:
+    return restore_object(DataPlaneVault(home, vault_name), blob)
+
+
+def restore_object(vault: DataPlaneVault, blob: bytes) -> dict:
     """Recreate the secret with its versions and ids, rewritten to the target vault."""
     from kvcli.core import backup
 
-    vault = DataPlaneVault(home, vault_name)
-    _, payload = backup.open_object(home, blob, kind=SECRET.noun,
+    _, payload = backup.open_object(vault.home, blob, kind=SECRET.noun,
                                     target_geography=vault.geography)
     name = payload["name"]
     versions = [{**v, "value": vault.seal(SECRET, name, v["version"], v["value"].encode("utf-8"))}

@@ -4,12 +4,14 @@ State documents are opened relative to the home root, one directory at a time, n
 following a symlink (`O_NOFOLLOW` on every component below the root), so nothing in the
 home can redirect a read or a write outside it. Writes go to a temp file in the home's
 `.tmp/`, are fsynced and renamed into place, so a reader sees the old or the new document
-and a kill -9 at any instant leaves the last committed one.
+and a kill -9 at any instant leaves the last committed one. A bulk command writes through a
+`Batch`: the same temp-and-rename, with one sync for many files.
 """
 
 from __future__ import annotations
 
 import errno
+import functools
 import json
 import os
 import stat
@@ -165,8 +167,13 @@ def write_state(root: Path, path: Path, data: bytes) -> None:
             os.close(tmp_fd)
 
 
+def encode_json(document: dict) -> bytes:
+    """A state document as stored: compact, keys sorted."""
+    return json.dumps(document, separators=(",", ":"), sort_keys=True).encode()
+
+
 def write_json(root: Path, path: Path, document: dict) -> None:
-    write_state(root, path, json.dumps(document, separators=(",", ":"), sort_keys=True).encode())
+    write_state(root, path, encode_json(document))
 
 
 def remove(root: Path, path: Path) -> None:
@@ -329,11 +336,13 @@ def discard_dir(root: Path, directory: Path) -> None:
 
 
 def clean_tmp(root: Path) -> None:
-    """Clear what killed writers left in HOME/.tmp; called with the lock held."""
+    """Finish the publish a killed writer committed, then clear what killed writers left in
+    HOME/.tmp; called with the lock held."""
     fd = _open_dir(root, (TMP_DIR,), create=False)
     if fd is None:
         return
     try:
+        _roll_forward(root, fd)
         leftovers = os.listdir(fd)
         for name in leftovers:
             if name.endswith(".discarded"):
@@ -439,3 +448,310 @@ def write_user_file(path: Path, data: bytes) -> None:
         if isinstance(error, OSError):
             raise file_error(error, path) from None
         raise
+
+
+# --- batched writes: many files, one sync ---------------------------------------------
+# A batch publishes itself once it holds this many files or bytes: memory stays bounded and
+# a long run is published as it goes.
+BATCH_FILES = 1000
+BATCH_BYTES = 32 * 1024 * 1024
+
+
+class Batch:
+    """Many writes (state files, appends to a state log, the user's own files) published
+    together, each still whole or absent after a kill -9 at any instant.
+
+    Writes are held in memory, then published: each file is written in full to a temp file,
+    one sync of each filesystem makes every temp file durable, each is renamed into place
+    and each append made, in the order they were asked for (a path written twice lands
+    once, at its last write's place), then each directory and log is synced once. That is
+    one sync per batch where single writes pay two per file. State files are written under
+    the home's lock, held from the first write to the publish.
+    """
+
+    def __init__(self) -> None:
+        # (operation, path) -> (root or None for a user file, bytes); insertion order is
+        # publication order. Appends are keyed by their sequence number.
+        self._ops: dict[tuple, tuple[Path | None, bytes]] = {}
+        self._appended: dict[Path, bytearray] = {}
+        self._appends = 0
+        self._files = 0
+        self._bytes = 0
+
+    def write_state(self, root: Path, path: Path, data: bytes) -> None:
+        self._stage(("write", path), root, data)
+
+    def write_user_file(self, path: Path, data: bytes) -> None:
+        """`write_user_file`'s semantics, published with the batch."""
+        if path.is_dir():
+            raise file_error(IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR)), path)
+        self._stage(("write", path), None, data)
+
+    def _append(self, root: Path, path: Path, data: bytes) -> None:
+        self._appends += 1
+        self._ops[("append", self._appends, path)] = (root, data)
+        self._appended.setdefault(path, bytearray()).extend(data)
+        self._grew(len(data), files=0)
+
+    def append_chained(self, root: Path, log: Path, head: Path, tail_size: int,
+                       make: Callable[[bytes], tuple[bytes, bytes]]) -> None:
+        """`append_chained`'s semantics, published with the batch: `make` sees the log's
+        tail as it will be (what is stored, then what the batch appends to it)."""
+        tail = bytes(self._appended.get(log, b"")[-tail_size:])
+        if len(tail) < tail_size:
+            tail = _stored_tail(root, log, tail_size - len(tail)) + tail
+        line, record = make(tail)
+        self._append(root, log, line)
+        self.write_state(root, head, record)
+
+    def written(self, path: Path) -> bytes | None:
+        """The bytes a state file will hold once published, if the batch writes it."""
+        staged = self._ops.get(("write", path))
+        return staged[1] if staged is not None and staged[0] is not None else None
+
+    def __bool__(self) -> bool:
+        return bool(self._ops)
+
+    def _stage(self, key: tuple, root: Path | None, data: bytes) -> None:
+        previous = self._ops.pop(key, None)
+        self._ops[key] = (root, data)
+        self._grew(len(data) - (len(previous[1]) if previous else 0),
+                   files=0 if previous else 1)
+
+    def _grew(self, size: int, files: int) -> None:
+        self._bytes += size
+        self._files += files
+        if self._files >= BATCH_FILES or self._bytes >= BATCH_BYTES:
+            self.publish()
+
+    def publish(self) -> None:
+        """Make every held write durable and visible (see the class). Once the temp files
+        are synced, a journal naming every step of the home's part is committed
+        (`JOURNAL`): a run killed from then on is finished by the next command
+        (`clean_tmp`), so the batch lands whole; killed before, it leaves nothing."""
+        import base64
+
+        ops, self._ops, self._appended, self._files, self._bytes = self._ops, {}, {}, 0, 0
+        if not ops:
+            return
+        sync_each = _syncfs() is None
+        dirs = _DirCache()
+        temps: dict[str, int] = {}  # written and not yet committed: removed on failure
+        try:
+            steps = []  # (path, root, temp file and its directory or None, target fd, data)
+            journal: dict[Path, list] = {}  # root -> the steps of its part
+            for (operation, *_, path), (root, data) in ops.items():
+                with _user_errors(root, path):
+                    if operation == "write":
+                        temp_dir, target = dirs.for_file(root, path)
+                        temp = _write_temp(temp_dir, path.name, data, private=root is not None,
+                                           sync=sync_each)
+                        temps[temp] = temp_dir
+                        steps.append((path, root, (temp, temp_dir), target, data))
+                        step = {"temp": temp}
+                    else:
+                        steps.append((path, root, None, dirs.log(root, path), data))
+                        step = {"at": dirs.grow_log(path, len(data)),
+                                "data": base64.b64encode(data).decode()}
+                if root is not None:  # below the root: checked when its directory opened
+                    journal.setdefault(root, []).append(
+                        {"path": os.fspath(path)[len(os.fspath(root)) + 1:], **step})
+            if not sync_each:
+                dirs.sync_filesystems()
+            for root, journal_steps in journal.items():
+                _commit_journal(dirs.temp_dir(root), journal_steps)
+            committed = {dirs.temp_dir(root) for root in journal}  # the journal's now
+            temps = {temp: temp_dir for temp, temp_dir in temps.items()
+                     if temp_dir not in committed}
+            for path, root, temp, target, data in steps:
+                with _user_errors(root, path):
+                    if temp is None:
+                        os.write(target, data)
+                    else:
+                        os.replace(temp[0], path.name, src_dir_fd=temp[1], dst_dir_fd=target)
+                        temps.pop(temp[0], None)
+            dirs.sync_targets()
+            for root in journal:
+                os.unlink(JOURNAL, dir_fd=dirs.temp_dir(root))
+        finally:
+            for temp, temp_dir in temps.items():
+                _unlink_quietly(temp, temp_dir)
+            dirs.close()
+
+
+# The last publish of a batch into a home, while it is being made: its steps, in order.
+JOURNAL = "publish.journal"
+
+
+def _commit_journal(tmp_fd: int, steps: list[dict]) -> None:
+    """Write the journal in full, sync it, then rename it into place: the commit point."""
+    temp = _write_temp(tmp_fd, JOURNAL, json.dumps({"steps": steps}).encode(), private=True,
+                       sync=True)
+    os.replace(temp, JOURNAL, src_dir_fd=tmp_fd, dst_dir_fd=tmp_fd)
+    os.fsync(tmp_fd)
+
+
+def _roll_forward(root: Path, tmp_fd: int) -> None:
+    """Finish the publish a killed writer committed: rename each temp file still there,
+    make each append the log does not hold yet. Each step is done once, however often
+    this runs."""
+    import base64
+
+    try:
+        fd = os.open(JOURNAL, os.O_RDONLY | _NOFOLLOW, dir_fd=tmp_fd)
+    except FileNotFoundError:
+        return
+    path = root / TMP_DIR / JOURNAL
+    journal = parse_json(path, _read_bounded(fd, path, STATE_FILE_LIMIT))
+    dirs = _DirCache()
+    try:
+        for step in journal["steps"]:
+            target = root / step["path"]
+            if "temp" in step:
+                try:
+                    os.replace(step["temp"], target.name, src_dir_fd=tmp_fd,
+                               dst_dir_fd=dirs.for_file(root, target)[1])
+                except FileNotFoundError:
+                    pass  # renamed before the kill
+                continue
+            log = dirs.log(root, target)
+            data = base64.b64decode(step["data"])
+            size = os.fstat(log).st_size
+            if size < step["at"] + len(data):
+                if size < step["at"]:
+                    raise StateError(f"The state file '{target}' is shorter than the "
+                                     f"journal '{path}' expects; kvcli will not guess.")
+                os.ftruncate(log, step["at"])
+                os.write(log, data)
+        dirs.sync_targets()
+    except (KeyError, TypeError, ValueError):
+        raise StateError(f"The state file '{path}' is damaged: it is not a publish journal. "
+                         "kvcli will not guess: repair or remove it by hand.") from None
+    finally:
+        dirs.close()
+    os.unlink(JOURNAL, dir_fd=tmp_fd)
+
+
+def _stored_tail(root: Path, path: Path, size: int) -> bytes:
+    """At most the last `size` bytes of a state file as stored (none when missing)."""
+    fd = _open_state(root, path, os.O_RDONLY)
+    if fd is None:
+        return b""
+    try:
+        stored = os.fstat(fd).st_size
+        return os.pread(fd, min(stored, size), max(0, stored - size))
+    finally:
+        os.close(fd)
+
+
+@contextmanager
+def _user_errors(root: Path | None, path: Path) -> Iterator[None]:
+    """A user's file that cannot be written fails in az's words; a state file's OS error is
+    left for the home to name."""
+    try:
+        yield
+    except OSError as error:
+        if root is None:
+            raise file_error(error, path) from None
+        raise
+
+
+def _write_temp(dir_fd: int, name: str, data: bytes, *, private: bool, sync: bool) -> str:
+    """A new temp file in dir_fd holding `data` (hidden for a user's directory)."""
+    temp = f"{name}.{os.getpid()}.{os.urandom(4).hex()}.tmp"
+    temp = temp if private else f".{temp}"
+    fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW, FILE_MODE,
+                 dir_fd=dir_fd)
+    try:
+        os.fchmod(fd, FILE_MODE)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            if sync:
+                os.fsync(handle.fileno())
+    except BaseException:
+        _unlink_quietly(temp, dir_fd)
+        raise
+    return temp
+
+
+class _DirCache:
+    """The directory and log descriptors one publish uses, each opened once."""
+
+    def __init__(self) -> None:
+        self._dirs: dict[tuple, int] = {}
+        self._targets: dict[int, None] = {}
+        self._logs: dict[Path, int] = {}
+        self._ends: dict[Path, int] = {}
+
+    def _open(self, key: tuple, opener) -> int:
+        if key not in self._dirs:
+            self._dirs[key] = opener()
+        return self._dirs[key]
+
+    def for_file(self, root: Path | None, path: Path) -> tuple[int, int]:
+        """(where its temp file goes, where it lands): HOME/.tmp for a state file, beside
+        it for a user's file."""
+        if root is None:
+            parent = os.path.dirname(path) or "."
+            target = self._open(("user", parent), lambda: os.open(
+                parent, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC))
+            temp_dir = target
+        else:  # walked and checked as write_state does, once per directory
+            target = self._open(("state", root, path.parent), lambda: _open_dir(
+                root, _relative(root, path)[:-1], create=True))
+            temp_dir = self.temp_dir(root)
+        self._targets[target] = None
+        return temp_dir, target
+
+    def temp_dir(self, root: Path) -> int:
+        return self._open(("state", root, (TMP_DIR,)),
+                          lambda: _open_dir(root, (TMP_DIR,), create=True))
+
+    def log(self, root: Path, path: Path) -> int:
+        if path not in self._logs:
+            self._logs[path] = _open_state(root, path, os.O_WRONLY | os.O_APPEND | os.O_CREAT)
+            self._ends[path] = os.fstat(self._logs[path]).st_size
+        return self._logs[path]
+
+    def grow_log(self, path: Path, size: int) -> int:
+        """Where an append of `size` bytes to an opened log will start."""
+        start = self._ends[path]
+        self._ends[path] = start + size
+        return start
+
+    def sync_filesystems(self) -> None:
+        """One syncfs per filesystem the temp files were written on."""
+        syncfs = _syncfs()
+        devices = set()
+        for fd in self._dirs.values():
+            device = os.fstat(fd).st_dev
+            if device not in devices:
+                devices.add(device)
+                syncfs(fd)
+
+    def sync_targets(self) -> None:
+        for fd in [*self._logs.values(), *self._targets]:
+            os.fsync(fd)
+
+    def close(self) -> None:
+        for fd in [*self._dirs.values(), *self._logs.values()]:
+            os.close(fd)
+
+
+@functools.lru_cache(maxsize=None)
+def _syncfs() -> Callable[[int], None] | None:
+    """syncfs(2) as a function raising OSError, or None where the C library has none (it is
+    Linux's): a batch then syncs each temp file instead."""
+    try:
+        import ctypes
+
+        call = ctypes.CDLL(None, use_errno=True).syncfs
+    except (ImportError, AttributeError, OSError):
+        return None
+
+    def syncfs(fd: int) -> None:
+        if call(fd) != 0:
+            code = ctypes.get_errno()
+            raise OSError(code, os.strerror(code))
+    return syncfs

@@ -10,7 +10,7 @@ from __future__ import annotations
 import errno
 import os
 import stat
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Callable, Iterator
 
@@ -39,6 +39,7 @@ class Home:
         self.meta = meta
         self._lock_depth = 0
         self._keys: dict[str, bytes] = {}
+        self._batch: files.Batch | None = None
         self.writes = 0  # state changes made through this Home: did an operation change any?
 
     # --- opening ----------------------------------------------------------------------
@@ -61,6 +62,7 @@ class Home:
         if meta is None:
             meta = cls._initialise(root)
         cls._check_meta(paths.home_file(root), meta)
+        _finish_killed_publish(root)
         return cls(root, meta)
 
     @staticmethod
@@ -151,6 +153,37 @@ class Home:
             self._lock_depth = 0
             held.__exit__(None, None, None)
 
+    @contextmanager
+    def batch(self) -> Iterator["Home"]:
+        """Hold the lock for a run of many changes and publish them together
+        (`files.Batch`): the run pays the lock and the syncs once per batch, not per change,
+        and each change is still whole or absent after a kill. Reads inside see the held
+        changes. On a home that cannot be written the run goes on unbatched: it can only
+        read there, as single commands do."""
+        if self._batch is not None:
+            yield self
+            return
+        with ExitStack() as stack:
+            try:
+                stack.enter_context(self.locked())
+            except ReadOnlyHome:
+                pass
+            else:
+                self._batch = files.Batch()
+                stack.callback(self._end_batch)
+            yield self
+
+    def _end_batch(self) -> None:
+        batch, self._batch = self._batch, None
+        with _os_errors(self.root):
+            batch.publish()
+
+    def _publish(self) -> None:
+        """Before a change or read the batch cannot hold or answer: publish what it holds."""
+        if self._batch:
+            with _os_errors(self.root):
+                self._batch.publish()
+
     def _require_lock(self, path: Path) -> None:
         if not self._lock_depth:
             raise RuntimeError(f"write to '{path}' without the home lock")
@@ -159,7 +192,9 @@ class Home:
     def read(self, path: Path, shape: schema.Shape, name: str | None = None) -> dict | None:
         """The record at `path` checked against its declared shape (and, given `name`, that
         it is the record of that name), or None when missing."""
-        record = files.read_json(self.root, path)
+        staged = self._batch.written(path) if self._batch else None
+        record = (files.parse_json(path, staged) if staged is not None
+                  else files.read_json(self.root, path))
         if record is not None:
             schema.check(path, record, shape)
             if name is not None:
@@ -171,6 +206,7 @@ class Home:
         """(name, record) of every `<name>.json` in a directory whose name passes the gate
         for `name_kind` (and sorts after the name `after`), each checked like `read`, in
         name order, read one at a time."""
+        self._publish()
         start = None if after is None else f"{after.lower()}.json"
         shown_dir = str(directory)  # the file's path in messages, joined as text
         with _os_errors(directory):
@@ -193,39 +229,51 @@ class Home:
             yield
 
     def write(self, path: Path, record: dict) -> None:
-        with self._changing(path):
-            files.write_json(self.root, path, record)
+        self.write_bytes(path, files.encode_json(record))
 
     def read_bytes(self, path: Path) -> bytes | None:
         """A state file that is not JSON (a PEM file), or None when missing."""
+        staged = self._batch.written(path) if self._batch else None
+        if staged is not None:
+            return staged
         with _os_errors(path):
             return files.read_state(self.root, path)
 
     def write_bytes(self, path: Path, data: bytes) -> None:
         with self._changing(path):
-            files.write_state(self.root, path, data)
+            if self._batch is not None:
+                self._batch.write_state(self.root, path, data)
+            else:
+                files.write_state(self.root, path, data)
 
     def remove(self, path: Path) -> None:
+        self._publish()
         with self._changing(path):
             files.remove(self.root, path)
 
     def append_chained(self, log: Path, head: Path, tail_size: int,
                        make: Callable[[bytes], tuple[bytes, bytes]], *, durable: bool) -> None:
         """Append to a log kept in the home (the audit log) and rewrite its head, under
-        the lock (see files.append_chained)."""
+        the lock (see files.append_chained); in a batch, published with it."""
         with self._changing(log):
-            files.append_chained(self.root, log, head, tail_size, make, durable=durable)
+            if self._batch is not None:
+                self._batch.append_chained(self.root, log, head, tail_size, make)
+            else:
+                files.append_chained(self.root, log, head, tail_size, make, durable=durable)
 
     def lines(self, path: Path) -> Iterator[bytes]:
+        self._publish()
         with _os_errors(path):
             yield from files.read_lines(self.root, path)
 
     def discard(self, directory: Path) -> None:
         """Remove a directory of the home and everything in it (a purged vault)."""
+        self._publish()
         with self._changing(directory):
             files.discard_dir(self.root, directory)
 
     def entries(self, directory: Path) -> list[str]:
+        self._publish()
         with _os_errors(directory):
             return files.entries(self.root, directory)
 
@@ -266,6 +314,21 @@ class Home:
             raise StateError(f"The key file '{path}' is damaged (expected {KEY_BYTES} bytes). "
                              "kvcli will not overwrite it.")
         return key
+
+
+def _finish_killed_publish(root: Path) -> None:
+    """A bulk run killed while publishing a batch left its journal (`files.Batch`): finish
+    the publish before anything is read, unless a live writer holds the lock (it finishes
+    its own) or the home cannot be written. One stat when there is nothing to do."""
+    if not os.path.lexists(root / files.TMP_DIR / files.JOURNAL):
+        return
+    try:
+        with lock.exclusive(paths.lock_file(root), wait=False):
+            files.clean_tmp(root)
+    except lock.Busy:
+        pass  # a live writer finishes its own publish
+    except OSError:
+        pass  # a read-only home: read what is there
 
 
 def _check_name(path: Path | str, record: dict, name: str) -> None:
