@@ -602,7 +602,8 @@ def _roll_forward(root: Path, tmp_fd: int) -> None:
     except FileNotFoundError:
         return
     path = root / TMP_DIR / JOURNAL
-    journal = parse_json(path, _read_bounded(fd, path, STATE_FILE_LIMIT))
+    journal = parse_json(path, _read_bounded(fd, os.fstat(fd).st_size, path,
+                                             STATE_FILE_LIMIT))
     dirs = _DirCache()
     try:
         for step in journal["steps"]:
@@ -634,11 +635,11 @@ def _roll_forward(root: Path, tmp_fd: int) -> None:
 
 def _stored_tail(root: Path, path: Path, size: int) -> bytes:
     """At most the last `size` bytes of a state file as stored (none when missing)."""
-    fd = _open_state(root, path, os.O_RDONLY)
-    if fd is None:
+    opened = _open_state(root, path, os.O_RDONLY)
+    if opened is None:
         return b""
+    fd, stored = opened
     try:
-        stored = os.fstat(fd).st_size
         return os.pread(fd, min(stored, size), max(0, stored - size))
     finally:
         os.close(fd)
@@ -710,8 +711,8 @@ class _DirCache:
 
     def log(self, root: Path, path: Path) -> int:
         if path not in self._logs:
-            self._logs[path] = _open_state(root, path, os.O_WRONLY | os.O_APPEND | os.O_CREAT)
-            self._ends[path] = os.fstat(self._logs[path]).st_size
+            self._logs[path], self._ends[path] = _open_state(
+                root, path, os.O_WRONLY | os.O_APPEND | os.O_CREAT)
         return self._logs[path]
 
     def grow_log(self, path: Path, size: int) -> int:
