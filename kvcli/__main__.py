@@ -1,6 +1,6 @@
 """`python -m kvcli` behaves exactly like `kvcli`, completion included."""
 
-from kvcli.cli.app import main
+from kvcli import run
 
 if __name__ == "__main__":
-    main(prog_name="kvcli")
+    run()

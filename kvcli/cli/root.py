@@ -120,10 +120,12 @@ def serve(host: Annotated[str, Option(
         console.warning(f"kvcli serve is binding to '{host}', which is not a loopback "
                         "address: anyone who can reach it may read and change this home's "
                         "vaults (kvcli accepts any bearer token).")
+    import gc
     from pathlib import Path
 
     from kvcli.serve import server
 
+    gc.enable()  # off for short commands (kvcli.run); a server lives long
     server.run(home, host, port, Path(cert) if cert else None, Path(key) if key else None)
 
 
