@@ -114,24 +114,24 @@ def _read_bounded(fd: int, size: int, path: object, limit: int) -> bytes:
     """Read at most `limit` bytes from fd (closing it); more is an error, not a hang.
 
     Sized by the file's size when opened: asking for `limit` bytes at once would allocate
-    that much per file.
+    that much per file. A regular file's short read is its end, so a file that did not grow
+    is one read (a list reads 100 000 of them).
     """
     try:
-        chunks = []
-        total = 0
         wanted = min(size, limit) + 1
-        while chunk := os.read(fd, wanted):
+        data = os.read(fd, wanted)
+        if len(data) < wanted:
+            return data
+        chunks, total = [data], len(data)  # grown since opened, or over the bound
+        while total <= limit and (chunk := os.read(fd, limit + 1 - total)):
             chunks.append(chunk)
             total += len(chunk)
-            if total > limit:
-                raise KvError(f"The file '{path}' is larger than {limit} bytes, the most kvcli "
-                              "reads from it.")
-            if len(chunk) < wanted:
-                break  # a regular file's short read is its end: no second call to learn it
-            wanted = limit + 1 - total
     finally:
         os.close(fd)
-    return chunks[0] if len(chunks) == 1 else b"".join(chunks)
+    if total > limit:
+        raise KvError(f"The file '{path}' is larger than {limit} bytes, the most kvcli reads "
+                      "from it.")
+    return b"".join(chunks)
 
 
 def read_json(root: Path, path: Path) -> dict | None:
@@ -202,9 +202,9 @@ def read_dir(root: Path, directory: Path, suffix: str,
             names = sorted(entry.name for entry in scan if entry.name.endswith(suffix)
                            and not entry.name.startswith(".")
                            and (after is None or entry.name > after))
-        shown_dir = str(directory)  # paths for messages, joined as text: no Path per file
+        shown = _Joined(str(directory))  # a file's path in messages, made only for one
         for name in names:
-            shown = f"{shown_dir}/{name}"
+            shown.name = name
             try:
                 opened = _open_regular(dir_fd, name, os.O_RDONLY, shown)
             except OSError as exc:
@@ -214,6 +214,17 @@ def read_dir(root: Path, directory: Path, suffix: str,
             yield name, _read_bounded(*opened, shown, STATE_FILE_LIMIT)
     finally:
         os.close(dir_fd)
+
+
+class _Joined:
+    """`directory/name` for a message, joined only when a message is made."""
+
+    def __init__(self, directory: str) -> None:
+        self.directory = directory
+        self.name = ""
+
+    def __str__(self) -> str:
+        return f"{self.directory}/{self.name}"
 
 
 def _open_state(root: Path, path: Path, flags: int) -> tuple[int, int] | None:
@@ -284,10 +295,18 @@ def read_lines(root: Path, path: Path) -> Iterator[bytes]:
             yield line.rstrip(b"\n")
 
 
+_decode_json = json.JSONDecoder().decode
+
+
 def parse_json(path: Path | str, raw: bytes) -> dict:
     """A state file's bytes as a JSON object; anything else is a StateError naming it."""
     try:
-        document = json.loads(raw)
+        # What kvcli writes is UTF-8 text starting with "{": decoded directly, which saves
+        # a list of 100 000 files a tenth of a second; anything else (a BOM, UTF-16 or -32
+        # from a hand edit) goes through json.loads's encoding detection, as before.
+        utf8 = raw[:1] == b"{" and raw[1:2] != b"\x00"
+        document = (_decode_json(raw.decode("utf-8", "surrogatepass")) if utf8
+                    else json.loads(raw))
     except (ValueError, UnicodeDecodeError) as exc:
         raise StateError(
             f"The state file '{path}' is damaged and cannot be read ({exc}). "
