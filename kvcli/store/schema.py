@@ -5,9 +5,10 @@ valid JSON of the wrong form) is a StateError naming the file and what is wrong:
 KeyError further up, and never overwritten, because every write starts from a checked read.
 Fields not declared are allowed (a newer minor addition); declared ones must be right.
 
-A shape is checked first by one expression compiled from it (a list checks thousands of
-records, and a call per field would cost more than reading the file); only a record that
-fails it is walked field by field, to name what is wrong.
+A shape checked more than a few times in a process is checked first by one expression
+compiled from it (a list checks thousands of records, and a call per field would cost more
+than reading the file); only a record that fails it is walked field by field, to name what
+is wrong. A command that reads a few records walks them: compiling costs more.
 """
 
 from __future__ import annotations
@@ -26,7 +27,8 @@ class _Mismatch(Exception):
 
 
 def check(path: Path | str, record: Any, shape: Shape) -> None:
-    if _compiled(shape)(record):
+    test = _compiled_once_used(shape)
+    if test is not None and test(record):
         return
     try:
         _check_object(record, shape, "")
@@ -49,6 +51,20 @@ def _check_object(value: Any, shape: Shape, where: str) -> None:
 # Each checker carries `test(x, depth)`: the source of an expression true exactly when the
 # value named `x` passes the checker (`depth` keeps nested loop variables apart).
 _COMPILED: dict[int, tuple[Shape, Callable[[Any], Any]]] = {}
+# Compiling costs about half a millisecond: a command that reads a handful of records walks
+# them; one that reads more (a list, a bulk command) compiles each shape once it has walked
+# this many records of it.
+_COMPILE_AFTER = 8
+_WALKED: dict[int, int] = {}
+
+
+def _compiled_once_used(shape: Shape) -> Callable[[Any], Any] | None:
+    """The shape's compiled test once the shape has been checked often, else None."""
+    entry = _COMPILED.get(id(shape))
+    if entry is not None and entry[0] is shape:
+        return entry[1]
+    walked = _WALKED[id(shape)] = _WALKED.get(id(shape), 0) + 1
+    return _compiled(shape) if walked > _COMPILE_AFTER else None
 
 
 def _compiled(shape: Shape) -> Callable[[Any], Any]:
