@@ -105,6 +105,7 @@ def backup_all(home: Home, vault_name: str, directory: Path,
                 file_name = f"{kind}-{name.lower()}.kvbackup"
                 blobs.write_user_file(directory / file_name, blob)
                 entries.append({"file": file_name, "kind": kind, "name": name})
+                home.publish_if_full(blobs)
         finally:  # a run that stops on a refusal keeps the blobs written before it
             blobs.publish()
     manifest = {"created": data_plane(to_stamp(home_now(home))), "format": MANIFEST_FORMAT,
@@ -165,4 +166,5 @@ def restore_all(home: Home, vault_name: str, directory: Path,
             except KvError as error:
                 outcome.update(status="refused", error=error.render()[0].removeprefix("ERROR: "))
             report.append(outcome)
+            home.publish_if_full()
     return report

@@ -540,8 +540,12 @@ class Batch:
     def _grew(self, size: int, files: int) -> None:
         self._bytes += size
         self._files += files
-        if self._files >= BATCH_FILES or self._bytes >= BATCH_BYTES:
-            self.publish()
+
+    @property
+    def full(self) -> bool:
+        """Holding BATCH_FILES files or BATCH_BYTES bytes: publish at the next boundary
+        between objects (never inside one: a certificate's three files land together)."""
+        return self._files >= BATCH_FILES or self._bytes >= BATCH_BYTES
 
     def publish(self) -> None:
         """Make every held write durable and visible (see the class). Once the temp files

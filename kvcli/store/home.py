@@ -178,6 +178,17 @@ class Home:
         with _os_errors(self.root):
             batch.publish()
 
+    def publish_if_full(self, *first: files.Batch) -> None:
+        """Between two objects of a bulk run: publish the batch once it (or a batch of the
+        same run, `first`) is full, so that memory stays bounded and each object's writes
+        land together. The `first` batches (the user's blob files) are published before
+        the home's, so that an audit line never lands before the file it records."""
+        if any(batch.full for batch in first) or (self._batch is not None
+                                                   and self._batch.full):
+            for batch in first:
+                batch.publish()
+            self._publish()
+
     def _publish(self) -> None:
         """Before a change or read the batch cannot hold or answer: publish what it holds."""
         if self._batch:

@@ -78,8 +78,22 @@ def test_a_batch_publishes_every_batch_files_writes(opened, monkeypatch):
     with opened.batch():
         for name in "abc":
             opened.write(_object_path(opened, name), {"name": name})
+            opened.publish_if_full()
         assert [_object_path(opened, n).exists() for n in "abc"] == [True, True, False]
     assert _object_path(opened, "c").exists()
+
+
+def test_a_full_batch_waits_for_the_boundary_between_objects(opened, monkeypatch):
+    """An object's files (a certificate, its key and its secret) land together: a batch
+    that fills up inside one is published only once the object is whole."""
+    monkeypatch.setattr(files, "BATCH_FILES", 2)
+    owned = [_object_path(opened, name) for name in "xyz"]
+    with opened.batch():
+        for path in owned:
+            opened.write(path, {"name": path.stem})
+        assert [path.exists() for path in owned] == [False, False, False]
+        opened.publish_if_full()
+        assert [path.exists() for path in owned] == [True, True, True]
 
 
 def test_a_run_that_fails_keeps_the_changes_made_before_it(opened):
