@@ -378,33 +378,22 @@ def fast_table() -> dict[str, Any]:
     """The fast path's table: each command's own options (with whether az's policy
     arguments apply), and az's global and policy options once."""
     from importlib import import_module
-    from inspect import Parameter
 
     from kvcli.cli.command import GLOBAL_OPTIONS, POLICY_OPTIONS
+    from kvcli.cli.typer_build import global_parameters, own_signature
 
-    def parameters(options):
-        return [Parameter(o.name, Parameter.KEYWORD_ONLY, annotation=o.annotation,
-                          default=o.default) for o in options]
-
+    global_rows = _options(global_parameters(GLOBAL_OPTIONS))[0]
+    policy_rows = _options(global_parameters(POLICY_OPTIONS))[0]
     commands = {}
     for path in FAST_COMMANDS:
         module = _module_of(path)
         run = import_module(module).app.find(path.rsplit(" ", 1)[-1]).run
-        own, required, configured = _options(signature_of(run).parameters.values())
-        shared = _options(parameters(GLOBAL_OPTIONS + POLICY_OPTIONS))[0]
-        if set(own) & set(shared):
+        own, required, configured = _options(own_signature(run).parameters.values())
+        if set(own) & (set(global_rows) | set(policy_rows)):
             raise ValueError(f"{path} declares a global option itself: keep it off the fast path")
         commands[path] = (module, own, required, configured, run.kvcli_policy)
-    return {"COMMANDS": commands,
-            "GLOBAL_OPTIONS": _options(parameters(GLOBAL_OPTIONS))[0],
-            "POLICY_OPTIONS": _options(parameters(POLICY_OPTIONS))[0]}
-
-
-def signature_of(run: Any) -> Any:
-    """A command handler's own signature (without az's global arguments)."""
-    import inspect
-
-    return inspect.signature(run.kvcli_handler, eval_str=True)
+    return {"COMMANDS": commands, "GLOBAL_OPTIONS": global_rows,
+            "POLICY_OPTIONS": policy_rows}
 
 
 def render_fast_table() -> str:

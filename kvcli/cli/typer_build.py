@@ -83,14 +83,23 @@ def _for_typer(annotation: Any) -> Any:
     return Annotated[(base, *made)]
 
 
+def own_signature(run: Callable) -> inspect.Signature:
+    """A registered command's handler's own parameters (without az's global arguments)."""
+    return inspect.signature(run.kvcli_handler, eval_str=True)
+
+
+def global_parameters(options: tuple) -> list[inspect.Parameter]:
+    """az's global (or policy) arguments as keyword parameters of a command."""
+    return [inspect.Parameter(option.name, inspect.Parameter.KEYWORD_ONLY,
+                              annotation=option.annotation, default=option.default)
+            for option in options]
+
+
 def signature(run: Callable) -> inspect.Signature:
     """A registered command's full signature: its handler's parameters, then az's global
     (and, but for list/show, policy) arguments it does not declare itself."""
-    handler = run.kvcli_handler
-    own = inspect.signature(handler, eval_str=True)
-    extra = [inspect.Parameter(option.name, inspect.Parameter.KEYWORD_ONLY,
-                               annotation=option.annotation, default=option.default)
-             for option in GLOBAL_OPTIONS + (POLICY_OPTIONS if run.kvcli_policy else ())]
+    own = own_signature(run)
+    extra = global_parameters(GLOBAL_OPTIONS + (POLICY_OPTIONS if run.kvcli_policy else ()))
     names = option_names(own.parameters.values())
     return own.replace(parameters=[*own.parameters.values(),
                                    *(p for p in extra if not names & option_names([p]))])
